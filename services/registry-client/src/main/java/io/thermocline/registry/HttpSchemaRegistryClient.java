@@ -190,7 +190,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public SchemaMetadata getLatest(String subject) {
-    return version(subject, "latest");
+    try {
+      return version(subject, "latest");
+    } catch (VersionNotFoundException e) {
+      // Apicurio answers 40402 ("no version 'latest'") where Confluent answers 40401
+      throw new SubjectNotFoundException(e.getMessage(), e.errorCode());
+    }
   }
 
   @Override
@@ -227,6 +232,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     JsonNode m = r.get("messages");
     if (m != null) {
       m.forEach(n -> messages.add(n.asText()));
+    }
+    JsonNode reason = r.get("reason"); // Apicurio's ccompat explains here
+    if (reason != null && !reason.isNull()) {
+      messages.add(reason.asText());
     }
     JsonNode ok = r.get("is_compatible");
     if (ok == null) {

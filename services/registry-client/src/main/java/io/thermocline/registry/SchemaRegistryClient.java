@@ -21,7 +21,8 @@ public interface SchemaRegistryClient extends Closeable {
    * Looks up {@code schema} under {@code subject} without registering it.
    *
    * @throws SubjectNotFoundException if the subject does not exist
-   * @throws SchemaNotFoundException if the subject exists but does not hold the schema
+   * @throws SchemaNotFoundException if the subject exists but does not hold the schema (Apicurio
+   *     answers "subject not found" here too: catch {@link NotFoundException} to cover both)
    */
   SchemaMetadata lookup(String subject, Schema schema);
 

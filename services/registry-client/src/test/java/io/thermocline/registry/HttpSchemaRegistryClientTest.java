@@ -108,6 +108,17 @@ class HttpSchemaRegistryClientTest {
   }
 
   @Test
+  void apicurioDialectIsNormalised() {
+    // Apicurio answers a missing subject's "latest" with 40402 and explains incompatibility in "reason"
+    server.respond(404, "{\"message\":\"No version 'latest' found for artifact with ID 'x'\",\"error_code\":40402}");
+    assertThrows(SubjectNotFoundException.class, () -> client.getLatest("x"));
+    server.respond(200, "{\"is_compatible\":false,\"reason\":\"Incompatible artifact: b at /fields/1\"}");
+    CompatibilityResult r = client.testCompatibility(SUBJECT, SCHEMA);
+    assertFalse(r.compatible());
+    assertEquals(List.of("Incompatible artifact: b at /fields/1"), r.messages());
+  }
+
+  @Test
   void conflictAndUnprocessableMapToSpecificExceptions() {
     server.respond(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}");
     IncompatibleSchemaException inc = assertThrows(IncompatibleSchemaException.class, () -> client.register(SUBJECT, SCHEMA));
