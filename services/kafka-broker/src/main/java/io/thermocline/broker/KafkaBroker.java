@@ -28,17 +28,20 @@ import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.thermocline.broker.child.ParentWatch;
+
 /**
  * A real Apache Kafka node (KRaft, combined broker + controller) running in a child JVM.
  *
  * <p>{@link #start(Path)} formats the storage under the data directory (once), picks free ports
  * on 127.0.0.1, starts {@code kafka.Kafka} with the classpath from {@link BrokerClasspath}, and
  * returns when an AdminClient's describeCluster succeeds. {@link #close()} sends SIGTERM, waits,
- * then kills. A shutdown hook kills the child when this JVM exits without closing it (a SIGKILL of
- * this JVM cannot be caught: then the child outlives it).
+ * then kills. A shutdown hook stops the child when this JVM exits without closing it; when this
+ * JVM dies without running hooks (SIGKILL, crash) the child notices end-of-file on its stdin
+ * ({@link ParentWatch}) and shuts down by itself.
  *
  * <p>Layout of the data directory: {@code server.properties}, {@code log4j2.properties},
- * {@code kafka-logs/} (Kafka's data), {@code logs/server.log} (broker log),
+ * {@code kafka-logs/} (Kafka's data), {@code launcher/} (ParentWatch), {@code logs/server.log} (broker log),
  * {@code logs/stdout.log} (child stdout/stderr), {@code logs/format.log}.
  */
 public final class KafkaBroker implements AutoCloseable {
@@ -60,6 +63,8 @@ public final class KafkaBroker implements AutoCloseable {
     public static final String FORMAT_LOG = "format.log";
     /** Written by the storage tool; its presence means "already formatted". */
     public static final String META_PROPERTIES = "meta.properties";
+    /** Holds the one class of ours that the child runs: see {@link ParentWatch}. */
+    public static final String PARENT_WATCH_DIR = "launcher";
 
     /** Attempts with fresh ports when a picked port was taken before the child bound it. */
     static final int PORT_ATTEMPTS = 3;
@@ -328,6 +333,7 @@ public final class KafkaBroker implements AutoCloseable {
             Path log4j2 = dataDir.resolve(LOG4J2_PROPERTIES);
             Files.writeString(log4j2, BrokerConfig.log4j2Config(logs.resolve(SERVER_LOG), logLevel));
             List<String> jvm = BrokerConfig.jvmArgs(heap, log4j2, jvmOptions);
+            Path watchDir = installParentWatch(dataDir.resolve(PARENT_WATCH_DIR));
 
             boolean pickPorts = brokerPort == 0 || controllerPort == 0;
             IOException last = null;
@@ -348,7 +354,8 @@ public final class KafkaBroker implements AutoCloseable {
                 cmd.add(javaExecutable().toString());
                 cmd.addAll(jvm);
                 cmd.add("-cp");
-                cmd.add(cpArg);
+                cmd.add(watchDir + java.io.File.pathSeparator + cpArg);
+                cmd.add(ParentWatch.class.getName());
                 cmd.add(BrokerConfig.SERVER_MAIN);
                 cmd.add(serverProps.toString());
                 Process p = new ProcessBuilder(cmd)
@@ -379,6 +386,23 @@ public final class KafkaBroker implements AutoCloseable {
                 return broker;
             }
             throw last;
+        }
+
+        /**
+         * Copies the {@link ParentWatch} class file (from whatever jar holds it) into {@code dir}, a
+         * classpath directory of its own: the child gets that one class, nothing else of ours.
+         */
+        static Path installParentWatch(Path dir) throws IOException {
+            String resource = ParentWatch.class.getName().replace('.', '/') + ".class";
+            Path target = dir.resolve(resource);
+            Files.createDirectories(target.getParent());
+            try (java.io.InputStream in = ParentWatch.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("class file " + resource + " not found on the classpath");
+                }
+                Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return dir;
         }
 
         private void awaitServing(Process p, int port, long t0) throws IOException {

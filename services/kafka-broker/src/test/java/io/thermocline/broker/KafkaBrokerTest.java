@@ -127,6 +127,16 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void parentWatchClassIsCopiedIntoItsOwnClasspathDir() throws IOException {
+        Path dir = KafkaBroker.Builder.installParentWatch(tmp.resolve("launcher"));
+        Path cls = dir.resolve("io/thermocline/broker/child/ParentWatch.class");
+        assertTrue(Files.size(cls) > 0);
+        try (var entries = Files.walk(dir)) {
+            assertEquals(1, entries.filter(Files::isRegularFile).count(), "only the watch class goes to the child");
+        }
+    }
+
+    @Test
     void tailGivesTheLastLines() throws IOException {
         Path f = tmp.resolve("log");
         Files.writeString(f, "1\n2\n3\n4\n");
