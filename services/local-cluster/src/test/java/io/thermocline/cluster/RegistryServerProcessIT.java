@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -155,6 +161,43 @@ class RegistryServerProcessIT {
             b.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(json));
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A SIGKILLed parent runs no shutdown hook: the child must notice on its own and exit. */
+    @Test
+    @Order(6)
+    void registryExitsWhenItsParentIsKilled() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "registry-orphan-it"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process parent = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                RegistryOrphanMain.class.getName(), RegistryServerProcess.locateRunnerJar().toString(),
+                work.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        Optional<ProcessHandle> child = Optional.empty();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith(RegistryOrphanMain.PID_PREFIX)) {
+                    long pid = Long.parseLong(line.substring(RegistryOrphanMain.PID_PREFIX.length()).trim());
+                    child = ProcessHandle.of(pid);
+                    break;
+                }
+            }
+            assertTrue(child.isPresent() && child.get().isAlive(), "registry child did not start");
+
+            parent.destroyForcibly(); // SIGKILL
+            assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+            boolean exited = child.get().onExit()
+                    .thenApply(h -> true)
+                    .completeOnTimeout(false, 20, TimeUnit.SECONDS)
+                    .get();
+            assertTrue(exited, "registry pid " + child.get().pid() + " outlived its killed parent");
+        } finally {
+            parent.destroyForcibly();
+            child.ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     private static long group(Pattern p, String text) {
