@@ -5,18 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -29,10 +19,6 @@ import org.junit.jupiter.api.Test;
  * services/registry-server, started here as a child JVM on a free loopback port).
  */
 class ApicurioRegistryIT {
-  private static final String JAR_PROPERTY = "thermocline.registry.jar";
-  private static final String API_PATH = "/apis/ccompat/v7";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-
   private static final Schema V1 = SchemaBuilder.record("ItRecord").namespace("io.thermocline.it").fields()
       .requiredString("host").requiredLong("pfn").endRecord();
   private static final Schema V2 = SchemaBuilder.record("ItRecord").namespace("io.thermocline.it").fields()
@@ -40,49 +26,22 @@ class ApicurioRegistryIT {
   private static final Schema V2_BAD = SchemaBuilder.record("ItRecord").namespace("io.thermocline.it").fields()
       .requiredString("host").requiredLong("pfn").requiredInt("count").endRecord();
 
-  private static Process registry;
+  private static ApicurioProcess registry;
   private static String url;
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    String jar = System.getProperty(JAR_PROPERTY);
-    Assumptions.assumeTrue(jar != null && Files.isRegularFile(Path.of(jar)),
-        "registry runner jar not built (" + jar + "): build services/registry-server first");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path log = Files.createTempFile("apicurio-it", ".log");
-    registry = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar)
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    url = "http://127.0.0.1:" + port + API_PATH;
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "/subjects")).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          break;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      if (!registry.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("registry did not start; log: " + Files.readString(log));
-      }
-      Thread.sleep(200);
-    }
+    Path jar = ApicurioProcess.runnerJar();
+    Assumptions.assumeTrue(jar != null, "registry runner jar not built (-D" + ApicurioProcess.JAR_PROPERTY
+        + "): build services/registry-server first");
+    registry = ApicurioProcess.start(jar);
+    url = registry.url();
   }
 
   @AfterAll
-  static void stopRegistry() throws InterruptedException {
+  static void stopRegistry() {
     if (registry != null) {
-      registry.destroy();
-      if (!registry.waitFor(15, TimeUnit.SECONDS)) {
-        registry.destroyForcibly();
-      }
+      registry.close();
     }
   }
 
