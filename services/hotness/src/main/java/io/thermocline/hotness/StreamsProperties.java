@@ -1,0 +1,43 @@
+package io.thermocline.hotness;
+
+import io.thermocline.hotness.errors.DeadLetters;
+import io.thermocline.hotness.errors.DlqDeserializationHandler;
+import io.thermocline.hotness.errors.DlqProcessingHandler;
+import io.thermocline.topics.SerdeFactory;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Kafka Streams properties of the hotness application (also used by the in-process drivers). */
+public final class StreamsProperties {
+
+    /** Streams' wall-clock throttle of emit-on-window-close range scans. */
+    static final String EMIT_INTERVAL = "emit.interval.ms.kstreams.windowed.aggregation";
+
+    private StreamsProperties() {
+    }
+
+    public static Properties of(HotnessConfig config, SerdeFactory serdes) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(HotnessConfig.BOOTSTRAP_SERVERS));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(HotnessConfig.STATE_DIR));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(HotnessConfig.NUM_THREADS));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.getShort(HotnessConfig.REPLICATION_FACTOR));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(HotnessConfig.COMMIT_INTERVAL_MS));
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingHandler.class);
+        p.put(DeadLetters.SERDE_FACTORY_CONFIG, serdes);
+        p.put(EMIT_INTERVAL, config.getLong(HotnessConfig.EMIT_INTERVAL_MS));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        String server = config.getString(HotnessConfig.APPLICATION_SERVER);
+        if (server.isEmpty() && config.httpPort() > 0) {
+            server = "localhost:" + config.httpPort();
+        }
+        if (!server.isEmpty()) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server);
+        }
+        return p;
+    }
+}

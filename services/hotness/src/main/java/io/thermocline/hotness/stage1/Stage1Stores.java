@@ -1,0 +1,138 @@
+package io.thermocline.hotness.stage1;
+
+import io.thermocline.avro.policy.PolicyPin;
+import io.thermocline.hotness.HotnessConfig;
+import io.thermocline.hotness.HotnessTopology;
+import io.thermocline.hotness.stage2.Pins;
+import io.thermocline.hotness.state.BlockState;
+import io.thermocline.hotness.state.BlockSummary;
+import io.thermocline.hotness.state.Candidate;
+import io.thermocline.hotness.state.Heat16;
+import io.thermocline.hotness.state.HostView;
+import io.thermocline.hotness.state.OwnerInfo;
+import io.thermocline.hotness.state.StoreKeys;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** Stage-1 state access shared by the fold, move and owner processors of one task. */
+final class Stage1Stores {
+
+    private final HotnessConfig config;
+    private final ProcessingContext context;
+    private final KeyValueStore<Bytes, byte[]> heat;
+    private final KeyValueStore<Bytes, byte[]> owners;
+    private final KeyValueStore<String, byte[]> views;
+
+    Stage1Stores(HotnessConfig config, ProcessingContext context) {
+        this.config = config;
+        this.context = context;
+        this.heat = context.getStateStore(HotnessTopology.HEAT_STORE);
+        this.owners = context.getStateStore(HotnessTopology.OWNER_STORE);
+        this.views = context.getStateStore(HotnessTopology.HOST_VIEW_STORE);
+    }
+
+    int shift() {
+        return config.blockShift();
+    }
+
+    BlockState load(String host, long block) {
+        byte[] b = heat.get(StoreKeys.hostLong(host, block));
+        return b == null ? BlockState.empty(shift()) : BlockState.fromBytes(b);
+    }
+
+    /** Writes the block, or a tombstone when nothing is tracked in it any more. */
+    void save(String host, long block, BlockState s) {
+        Bytes key = StoreKeys.hostLong(host, block);
+        if (s.isEmpty()) {
+            heat.delete(key);
+        } else {
+            heat.put(key, s.toBytes());
+        }
+    }
+
+    OwnerInfo owner(String host, long pfn) {
+        byte[] b = owners.get(StoreKeys.hostLong(host, pfn));
+        return b == null ? null : OwnerInfo.fromBytes(b);
+    }
+
+    void putOwner(String host, long pfn, OwnerInfo o) {
+        owners.put(StoreKeys.hostLong(host, pfn), o.toBytes());
+    }
+
+    void deleteOwner(String host, long pfn) {
+        owners.delete(StoreKeys.hostLong(host, pfn));
+    }
+
+    HostView view(String host) {
+        return HostView.fromBytes(views.get(host));
+    }
+
+    /**
+     * Summary of one block for stage 2: heat histogram, the hottest pages if a faster tier exists,
+     * the coldest if a slower tier exists, and pages living against a pin.
+     */
+    BlockSummary summarize(String host, long block, BlockState s, long windowEndMs, long epoch) {
+        long[] hist = new long[BlockSummary.BINS];
+        int n = s.size();
+        long[] byHeat = new long[n];
+        for (int i = 0; i < n; i++) {
+            long h = s.heatAt(i);
+            hist[Heat16.bin(h)]++;
+            byHeat[i] = (h << 16) | i;
+        }
+        Arrays.sort(byHeat);
+        HostView view = view(host);
+        int rank = view.rankOf(s.node());
+        boolean known = rank >= 0;
+        boolean fasterExists = !known || rank > view.minRank();
+        boolean slowerExists = !known || rank < view.maxRank();
+        int limit = config.candidatesPerBlock();
+        List<Candidate> hot = new ArrayList<>();
+        List<Candidate> cold = new ArrayList<>();
+        List<Candidate> pinned = new ArrayList<>();
+        long base = block << shift();
+        if (fasterExists) {
+            long floor = Math.max(1, view.threshold() / 4);
+            for (int k = n - 1; k >= 0 && hot.size() < limit; k--) {
+                long h = byHeat[k] >>> 16;
+                if (h < floor) {
+                    break;
+                }
+                addCandidate(hot, host, base, s, (int) (byHeat[k] & 0xFFFF));
+            }
+        }
+        if (slowerExists) {
+            for (int k = 0; k < n && cold.size() < limit; k++) {
+                addCandidate(cold, host, base, s, (int) (byHeat[k] & 0xFFFF));
+            }
+        }
+        List<PolicyPin> pins = Pins.active(context, HotnessTopology.PINS_STORE, host, windowEndMs);
+        if (!pins.isEmpty() && known) {
+            for (int i = 0; i < n && pinned.size() < limit; i++) {
+                long pfn = base + s.offsetAt(i);
+                OwnerInfo o = owner(host, pfn);
+                if (o != null && Pins.judge(pins, o.pid(), o.vaddr(), o.cgroup(), o.comm(), s.node(), view).verdict()
+                        == Pins.Verdict.VIOLATED) {
+                    pinned.add(candidate(pfn, s, i, o));
+                }
+            }
+        }
+        return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, hot, cold, pinned);
+    }
+
+    private void addCandidate(List<Candidate> out, String host, long base, BlockState s, int i) {
+        long pfn = base + s.offsetAt(i);
+        OwnerInfo o = owner(host, pfn);
+        if (o != null) {
+            out.add(candidate(pfn, s, i, o));
+        }
+    }
+
+    private static Candidate candidate(long pfn, BlockState s, int i, OwnerInfo o) {
+        return new Candidate(pfn, s.genAt(i), s.heatAt(i), o.pid(), o.vaddr(), o.folioOrder(), o.cgroup(), o.comm());
+    }
+}

@@ -1,0 +1,259 @@
+package io.thermocline.hotness.state;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Decayed hotness of the tracked pages of one (host, PFN block), the stage-1 state value.
+ * Stored packed: a 19-byte header, then 6 bytes per tracked page (offset in block: u16,
+ * heat: {@link Heat16}, generation: u16, wrapping), then rare forwarding entries of pages moved
+ * out of the block (so late samples for the old frame credit the moved page).
+ */
+public final class BlockState {
+
+    private static final byte VERSION = 1;
+    public static final int HEADER_BYTES = 1 + 4 + 8 + 2 + 2 + 2;
+    public static final int PAGE_BYTES = 6;
+    public static final int FORWARD_BYTES = 2 + 8 + 8 + 2;
+    private static final int GEN_MASK = 0xFFFF;
+
+    private int node = -1;
+    private long lastWindowEndMs = -1;
+    private int shift = 9;
+    private int size;
+    private int[] offsets = new int[8];
+    private long[] heats = new long[8];
+    private int[] gens = new int[8];
+    // forwarding entries: page moved out of this block
+    private int forwardCount;
+    private int[] fwdOffsets = new int[0];
+    private long[] fwdNewPfns = new long[0];
+    private long[] fwdTimes = new long[0];
+    private int[] fwdOldGens = new int[0];
+
+    public static BlockState empty(int shift) {
+        BlockState s = new BlockState();
+        s.shift = shift;
+        return s;
+    }
+
+    public int node() {
+        return node;
+    }
+
+    public void node(int n) {
+        this.node = n;
+    }
+
+    public int shift() {
+        return shift;
+    }
+
+    public void shift(int s) {
+        this.shift = s;
+    }
+
+    public long lastWindowEndMs() {
+        return lastWindowEndMs;
+    }
+
+    public void lastWindowEndMs(long t) {
+        this.lastWindowEndMs = t;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0 && forwardCount == 0;
+    }
+
+    public int offsetAt(int i) {
+        return offsets[i];
+    }
+
+    public long heatAt(int i) {
+        return heats[i];
+    }
+
+    public int genAt(int i) {
+        return gens[i];
+    }
+
+    public void setHeatAt(int i, long heat) {
+        heats[i] = Heat16.decode(Heat16.encode(heat));
+    }
+
+    /** Index of the page with this offset, or -(insertion point) - 1. */
+    public int indexOf(int offset) {
+        return Arrays.binarySearch(offsets, 0, size, offset);
+    }
+
+    /** Index of the page, inserting a cold entry with the given generation if absent. */
+    public int ensure(int offset, int gen) {
+        int i = indexOf(offset);
+        if (i >= 0) {
+            return i;
+        }
+        int at = -i - 1;
+        if (size == offsets.length) {
+            int cap = Math.max(8, size * 2);
+            offsets = Arrays.copyOf(offsets, cap);
+            heats = Arrays.copyOf(heats, cap);
+            gens = Arrays.copyOf(gens, cap);
+        }
+        System.arraycopy(offsets, at, offsets, at + 1, size - at);
+        System.arraycopy(heats, at, heats, at + 1, size - at);
+        System.arraycopy(gens, at, gens, at + 1, size - at);
+        offsets[at] = offset;
+        heats[at] = 0;
+        gens[at] = gen & GEN_MASK;
+        size++;
+        return at;
+    }
+
+    public void setGenAt(int i, int gen) {
+        gens[i] = gen & GEN_MASK;
+    }
+
+    public void addHeatAt(int i, long delta) {
+        long h = heats[i] + delta;
+        heats[i] = Heat16.decode(Heat16.encode(h < 0 ? Long.MAX_VALUE : h));
+    }
+
+    public void removeAt(int i) {
+        System.arraycopy(offsets, i + 1, offsets, i, size - i - 1);
+        System.arraycopy(heats, i + 1, heats, i, size - i - 1);
+        System.arraycopy(gens, i + 1, gens, i, size - i - 1);
+        size--;
+    }
+
+    /** Multiplies every heat by factor (decay), rounding down. */
+    public void decay(double factor) {
+        if (factor >= 1.0) {
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            heats[i] = Heat16.decode(Heat16.encode((long) (heats[i] * factor)));
+        }
+    }
+
+    // --- forwarding entries ---
+
+    public int forwardCount() {
+        return forwardCount;
+    }
+
+    public void addForward(int offset, long newPfn, long timeMs, int oldGen) {
+        removeForward(offset);
+        int n = forwardCount + 1;
+        fwdOffsets = Arrays.copyOf(fwdOffsets, n);
+        fwdNewPfns = Arrays.copyOf(fwdNewPfns, n);
+        fwdTimes = Arrays.copyOf(fwdTimes, n);
+        fwdOldGens = Arrays.copyOf(fwdOldGens, n);
+        fwdOffsets[forwardCount] = offset;
+        fwdNewPfns[forwardCount] = newPfn;
+        fwdTimes[forwardCount] = timeMs;
+        fwdOldGens[forwardCount] = oldGen & GEN_MASK;
+        forwardCount = n;
+    }
+
+    /** Index of the forward entry of an offset, or -1. */
+    public int forwardIndex(int offset) {
+        for (int i = 0; i < forwardCount; i++) {
+            if (fwdOffsets[i] == offset) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public long forwardNewPfn(int i) {
+        return fwdNewPfns[i];
+    }
+
+    public long forwardTime(int i) {
+        return fwdTimes[i];
+    }
+
+    public int forwardOldGen(int i) {
+        return fwdOldGens[i];
+    }
+
+    public void removeForward(int offset) {
+        int i = forwardIndex(offset);
+        if (i < 0) {
+            return;
+        }
+        int last = forwardCount - 1;
+        fwdOffsets[i] = fwdOffsets[last];
+        fwdNewPfns[i] = fwdNewPfns[last];
+        fwdTimes[i] = fwdTimes[last];
+        fwdOldGens[i] = fwdOldGens[last];
+        forwardCount = last;
+        fwdOffsets = Arrays.copyOf(fwdOffsets, last);
+        fwdNewPfns = Arrays.copyOf(fwdNewPfns, last);
+        fwdTimes = Arrays.copyOf(fwdTimes, last);
+        fwdOldGens = Arrays.copyOf(fwdOldGens, last);
+    }
+
+    /** Drops forwarding entries for moves older than the cutoff. */
+    public void expireForwards(long cutoffMs) {
+        for (int i = forwardCount - 1; i >= 0; i--) {
+            if (fwdTimes[i] < cutoffMs) {
+                removeForward(fwdOffsets[i]);
+            }
+        }
+    }
+
+    // --- codec ---
+
+    public byte[] toBytes() {
+        ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + size * PAGE_BYTES + forwardCount * FORWARD_BYTES);
+        buf.put(VERSION).putInt(node).putLong(lastWindowEndMs).putShort((short) shift)
+                .putShort((short) size).putShort((short) forwardCount);
+        for (int i = 0; i < size; i++) {
+            buf.putShort((short) offsets[i]).putShort((short) Heat16.encode(heats[i])).putShort((short) gens[i]);
+        }
+        for (int i = 0; i < forwardCount; i++) {
+            buf.putShort((short) fwdOffsets[i]).putLong(fwdNewPfns[i]).putLong(fwdTimes[i]).putShort((short) fwdOldGens[i]);
+        }
+        return buf.array();
+    }
+
+    public static BlockState fromBytes(byte[] bytes) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        byte v = buf.get();
+        if (v != VERSION) {
+            throw new IllegalStateException("unknown block state version " + v);
+        }
+        BlockState s = new BlockState();
+        s.node = buf.getInt();
+        s.lastWindowEndMs = buf.getLong();
+        s.shift = buf.getShort();
+        int n = buf.getShort() & 0xFFFF;
+        int f = buf.getShort() & 0xFFFF;
+        s.size = n;
+        s.offsets = new int[Math.max(n, 1)];
+        s.heats = new long[Math.max(n, 1)];
+        s.gens = new int[Math.max(n, 1)];
+        for (int i = 0; i < n; i++) {
+            s.offsets[i] = buf.getShort() & 0xFFFF;
+            s.heats[i] = Heat16.decode(buf.getShort() & 0xFFFF);
+            s.gens[i] = buf.getShort() & 0xFFFF;
+        }
+        s.forwardCount = f;
+        s.fwdOffsets = new int[f];
+        s.fwdNewPfns = new long[f];
+        s.fwdTimes = new long[f];
+        s.fwdOldGens = new int[f];
+        for (int i = 0; i < f; i++) {
+            s.fwdOffsets[i] = buf.getShort() & 0xFFFF;
+            s.fwdNewPfns[i] = buf.getLong();
+            s.fwdTimes[i] = buf.getLong();
+            s.fwdOldGens[i] = buf.getShort() & 0xFFFF;
+        }
+        return s;
+    }
+}
