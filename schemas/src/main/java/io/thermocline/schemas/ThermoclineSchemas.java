@@ -53,7 +53,7 @@ public final class ThermoclineSchemas {
         Files.createDirectories(dir);
         for (Class<? extends SpecificRecord> type : RECORDS) {
             Schema schema = schemaOf(type);
-            Files.writeString(dir.resolve(snapshotFileName(schema)), schema.toString(true) + "\n",
+            Files.writeString(dir.resolve(snapshotFileName(schema)), org.apache.avro.SchemaFormatter.format("json/pretty", schema) + "\n",
                     StandardCharsets.UTF_8);
         }
     }
