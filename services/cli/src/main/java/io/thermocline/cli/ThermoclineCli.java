@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         description = "Streaming telemetry pipeline for Linux memory tiering.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ExportCommand.class,
+            PinCommand.class,
         })
 public final class ThermoclineCli implements Runnable {
 
