@@ -23,6 +23,10 @@ public final class Machine {
     public static final long FIRST_PFN = 4096;
     /** Page-table value of a slot with no page. */
     static final int NOT_PRESENT = -1;
+    /** Page-table entries of CPU-accessible pages carry the node id above the PFN bits (saves a lookup per access). */
+    private static final int NODE_SHIFT = 27;
+    private static final int PFN_MASK = (1 << NODE_SHIFT) - 1;
+    private static final int MAX_NODES = 15;
 
     private static final byte FLAG_FOLIO = 1;
     private static final byte FLAG_BUSY = 2;
@@ -41,14 +45,13 @@ public final class Machine {
     private final List<EmuProcess> processes;
     private int[] procSlotBase;              // sorted, parallel to processes
     private int slots;
-    private int[] pt;                        // slot -> pfn (>=0), NOT_PRESENT, or -(pfn+2) on a device-private node
+    private int[] pt;                        // slot -> pfn | node << NODE_SHIFT, NOT_PRESENT, or -(pfn+2) on a device-private node
     private int[] rmap;                      // pfn -> slot, -1 when free
     private byte[] slotFlags;
     private byte[] ppState;
 
     // per-epoch access counters
-    private final int[] epochCount;          // pfn -> accesses this epoch
-    private final int[] firstSeq;            // pfn -> sequence number of the first access this epoch
+    private final int[] counters;            // [2*pfn] accesses this epoch, [2*pfn+1] sequence number of the first
     private final long[] nodeHits;
     private int seq;
     private int pebsPeriod;
@@ -72,6 +75,7 @@ public final class Machine {
 
     public Machine(String host, List<NodeSpec> nodeSpecs, CostModel cost) {
         if (nodeSpecs.isEmpty()) throw new IllegalArgumentException("a machine needs at least one node");
+        if (nodeSpecs.size() > MAX_NODES) throw new IllegalArgumentException("at most " + MAX_NODES + " nodes");
         this.host = host;
         this.cost = cost;
         this.nodes = nodeSpecs.toArray(new NodeSpec[0]);
@@ -85,7 +89,7 @@ public final class Machine {
             long end = next + nodes[i].capacityPages();
             next = (end + FOLIO_PAGES - 1) / FOLIO_PAGES * FOLIO_PAGES + FOLIO_PAGES; // aligned, with a hole
         }
-        if (next > Integer.MAX_VALUE) throw new IllegalArgumentException("too many frames");
+        if (next > PFN_MASK) throw new IllegalArgumentException("too many frames");
         int maxPfn = (int) next;
         this.frameNode = new byte[maxPfn];
         Arrays.fill(frameNode, (byte) -1);
@@ -103,8 +107,7 @@ public final class Machine {
         this.ppState = new byte[0];
         this.rmap = new int[maxPfn];
         Arrays.fill(rmap, -1);
-        this.epochCount = new int[maxPfn];
-        this.firstSeq = new int[maxPfn];
+        this.counters = new int[2 * maxPfn];
         this.nodeHits = new long[nodes.length];
     }
 
@@ -124,8 +127,7 @@ public final class Machine {
         rmap = o.rmap.clone();
         slotFlags = o.slotFlags.clone();
         ppState = o.ppState.clone();
-        epochCount = o.epochCount.clone();
-        firstSeq = o.firstSeq.clone();
+        counters = o.counters.clone();
         nodeHits = o.nodeHits.clone();
         seq = o.seq;
         pebsPeriod = o.pebsPeriod;
@@ -284,7 +286,7 @@ public final class Machine {
     /** Current frame of a slot, or -1 when not present. */
     public long pfnOfSlot(int slot) {
         int v = pt[slot];
-        return v >= 0 ? v : v == NOT_PRESENT ? -1 : -(v + 2);
+        return v >= 0 ? v & PFN_MASK : v == NOT_PRESENT ? -1 : -(v + 2);
     }
 
     /** Current frame of (pid, va), or -1 when not present. */
@@ -339,7 +341,7 @@ public final class Machine {
 
     /** Clears the per-epoch counters (access counts, node hits, PEBS buffer). */
     public void beginEpoch() {
-        Arrays.fill(epochCount, 0);
+        Arrays.fill(counters, 0);
         Arrays.fill(nodeHits, 0);
         seq = 0;
         pebsN = 0;
@@ -351,22 +353,21 @@ public final class Machine {
      */
     public void run(int[] stream, int from, int to) {
         final int[] pt = this.pt;
-        final int[] cnt = this.epochCount;
-        final int[] first = this.firstSeq;
-        final byte[] fn = this.frameNode;
+        final int[] cnt = this.counters;
         final long[] hits = this.nodeHits;
         final int period = this.pebsPeriod;
         int pc = this.pebsCountdown;
         int s = this.seq;
         for (int i = from; i < to; i++, s++) {
             int slot = stream[i];
-            int pfn = pt[slot];
-            if (pfn < 0) pfn = slowPath(slot);
-            hits[fn[pfn]]++;
-            if (cnt[pfn]++ == 0) first[pfn] = s;
+            int e = pt[slot];
+            if (e < 0) e = slowPath(slot);
+            hits[e >>> NODE_SHIFT]++;
+            int c = (e & PFN_MASK) << 1;
+            if (cnt[c]++ == 0) cnt[c + 1] = s;
             if (--pc == 0) {
                 pc = period;
-                recordPebs(pfn);
+                recordPebs(e & PFN_MASK);
             }
         }
         this.pebsCountdown = period == 0 ? Integer.MAX_VALUE : pc;
@@ -420,7 +421,7 @@ public final class Machine {
             long pfn = allocs[n].allocate();
             if (pfn >= 0) {
                 map(slot, (int) pfn);
-                return (int) pfn;
+                return pt[slot];
             }
         }
         throw new IllegalStateException("out of memory: no node can take a page for " + p);
@@ -432,7 +433,8 @@ public final class Machine {
     }
 
     private void map(int slot, int pfn) {
-        pt[slot] = nodeCpu[frameNode[pfn]] ? pfn : -(pfn + 2);
+        int node = frameNode[pfn];
+        pt[slot] = nodeCpu[node] ? pfn | (node << NODE_SHIFT) : -(pfn + 2);
         rmap[pfn] = slot;
     }
 
@@ -539,9 +541,9 @@ public final class Machine {
         int from = frameNode[oldPfn];
         int to = frameNode[newPfn];
         // counts follow the page so a mid-epoch move does not lose samples
-        epochCount[newPfn] = epochCount[oldPfn];
-        firstSeq[newPfn] = firstSeq[oldPfn];
-        epochCount[oldPfn] = 0;
+        counters[2 * newPfn] = counters[2 * oldPfn];
+        counters[2 * newPfn + 1] = counters[2 * oldPfn + 1];
+        counters[2 * oldPfn] = 0;
         rmap[oldPfn] = -1;
         map(slot, newPfn);
         allocs[from].release(oldPfn);
@@ -591,12 +593,12 @@ public final class Machine {
 
     /** Accesses to a frame in the current epoch. */
     public int epochCount(long pfn) {
-        return epochCount[(int) pfn];
+        return counters[2 * (int) pfn];
     }
 
     /** Sequence number (0-based within the epoch) of the first access to a frame; valid if epochCount > 0. */
     public int firstAccessSeq(long pfn) {
-        return firstSeq[(int) pfn];
+        return counters[2 * (int) pfn + 1];
     }
 
     /** Accesses served so far in this epoch. */
