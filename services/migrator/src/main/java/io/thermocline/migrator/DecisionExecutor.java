@@ -1,0 +1,214 @@
+package io.thermocline.migrator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.thermocline.avro.decision.MigrationDecision;
+import io.thermocline.avro.decision.MigrationResult;
+import io.thermocline.avro.decision.MigrationStatus;
+import io.thermocline.avro.policy.PolicyPin;
+import io.thermocline.avro.telemetry.MoveCause;
+import io.thermocline.avro.telemetry.PfnMove;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks and executes decisions for one host; no Kafka here (the service wraps it in transactions). Order of checks,
+ * cheapest and most final first: DUPLICATE (id already handled), wrong host (FAILED), EXPIRED, PINNED (local pin
+ * copy), re-resolution of pid+VA (NOT_PRESENT / STALE_PFN / already on the target node), RATE_LIMITED; the survivors
+ * are moved in one batch. Every handled id is recorded, so a redelivery is answered DUPLICATE and never moves twice.
+ */
+public final class DecisionExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionExecutor.class);
+    public static final String METRIC_DECISIONS = "thermocline.migrator.decisions";
+    public static final String METRIC_PAGES_MOVED = "thermocline.migrator.pages.moved";
+    public static final String METRIC_MOVE_TIME = "thermocline.migrator.move.time";
+    public static final String TAG_STATUS = "status";
+    static final long PAGE_BYTES = 4096;
+
+    /** Result of one decision, with the PFN move it caused (MOVED only). */
+    public record Outcome(MigrationDecision decision, MigrationResult result, PfnMove move) {
+        public MigrationStatus status() {
+            return result.getStatus();
+        }
+    }
+
+    private final String host;
+    private final MigrationTarget target;
+    private final PinTable pins;
+    private final RateLimiter limiter;
+    private final AppliedDecisions applied;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final Map<MigrationStatus, Counter> counters = new EnumMap<>(MigrationStatus.class);
+    private final Counter pagesMoved;
+    private final Timer moveTimer;
+
+    public DecisionExecutor(String host, MigrationTarget target, PinTable pins, RateLimiter limiter,
+                            AppliedDecisions applied, Clock clock, LongSupplier nanoTime, MeterRegistry meters) {
+        this.host = host;
+        this.target = target;
+        this.pins = pins;
+        this.limiter = limiter;
+        this.applied = applied;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        for (MigrationStatus s : MigrationStatus.values()) {
+            counters.put(s, Counter.builder(METRIC_DECISIONS).tag(TAG_STATUS, s.name())
+                    .description("Decisions handled, by outcome").register(meters));
+        }
+        this.pagesMoved = Counter.builder(METRIC_PAGES_MOVED).description("4 KiB pages moved").register(meters);
+        this.moveTimer = Timer.builder(METRIC_MOVE_TIME).description("Time in move calls per batch")
+                .register(meters);
+    }
+
+    public AppliedDecisions applied() {
+        return applied;
+    }
+
+    /** Handles a batch in order; returns one outcome per decision. */
+    public List<Outcome> execute(List<MigrationDecision> batch) {
+        long nowMs = clock.millis();
+        Outcome[] out = new Outcome[batch.size()];
+        List<Integer> toMove = new ArrayList<>();
+        List<Long> currentPfns = new ArrayList<>();
+        Set<String> inBatch = new HashSet<>();
+        Map<Integer, MigrationTarget.ProcessInfo> procs = new HashMap<>();
+        long[] resolved = resolveAll(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            MigrationDecision d = batch.get(i);
+            if (applied.contains(d.getDecisionId()) || !inBatch.add(d.getDecisionId())) {
+                out[i] = refuse(d, MigrationStatus.DUPLICATE, 0, "decision already handled", nowMs);
+                continue;
+            }
+            if (!host.equals(d.getHost())) {
+                out[i] = refuse(d, MigrationStatus.FAILED, 0, "decision for host " + d.getHost(), nowMs);
+                continue;
+            }
+            if (d.getDeadlineMs().toEpochMilli() < nowMs) {
+                out[i] = refuse(d, MigrationStatus.EXPIRED, 0,
+                        "deadline passed " + (nowMs - d.getDeadlineMs().toEpochMilli()) + " ms ago", nowMs);
+                continue;
+            }
+            if (!target.hasNode(d.getToNode())) {
+                out[i] = refuse(d, MigrationStatus.FAILED, 0, "no node " + d.getToNode(), nowMs);
+                continue;
+            }
+            Optional<PolicyPin> pin = pins.forbidding(procs.computeIfAbsent(d.getPid(), target::process),
+                    d.getPid(), d.getVaddr(),
+                    d.getToNode(), target, nowMs);
+            if (pin.isPresent()) {
+                out[i] = refuse(d, MigrationStatus.PINNED, 0, "pin " + pin.get().getPinId(), nowMs);
+                continue;
+            }
+            long current = resolved[i];
+            if (current < 0) {
+                out[i] = refuse(d, MigrationStatus.NOT_PRESENT, 0, "pid+VA maps no page", nowMs);
+                continue;
+            }
+            if (current != d.getPfn()) {
+                out[i] = refuse(d, MigrationStatus.STALE_PFN, 0,
+                        "pid+VA now maps pfn " + current + ", decision named " + d.getPfn(), nowMs);
+                continue;
+            }
+            if (target.nodeOfPfn(current) == d.getToNode()) {
+                out[i] = refuse(d, MigrationStatus.FAILED, 0, "already on node " + d.getToNode(), nowMs);
+                continue;
+            }
+            if (!limiter.tryAcquire(PAGE_BYTES << d.getFolioOrder(), nanoTime.getAsLong())) {
+                out[i] = refuse(d, MigrationStatus.RATE_LIMITED, 0, "host migration budget exhausted", nowMs);
+                continue;
+            }
+            toMove.add(i);
+            currentPfns.add(current);
+        }
+        if (!toMove.isEmpty()) {
+            List<MigrationTarget.MoveRequest> reqs = new ArrayList<>(toMove.size());
+            for (int i : toMove) {
+                MigrationDecision d = batch.get(i);
+                reqs.add(new MigrationTarget.MoveRequest(d.getPid(), d.getVaddr(), d.getFolioOrder(), d.getToNode()));
+            }
+            long t0 = nanoTime.getAsLong();
+            List<MigrationTarget.MoveOutcome> results = target.move(reqs);
+            long elapsed = nanoTime.getAsLong() - t0;
+            moveTimer.record(elapsed, TimeUnit.NANOSECONDS);
+            long perDecisionMicros = elapsed / 1000 / toMove.size();
+            long doneMs = clock.millis();
+            for (int k = 0; k < toMove.size(); k++) {
+                int i = toMove.get(k);
+                MigrationDecision d = batch.get(i);
+                MigrationTarget.MoveOutcome mo = results.get(k);
+                long oldPfn = currentPfns.get(k);
+                if (mo.status() == MigrationStatus.MOVED && mo.newPfn() == oldPfn) {
+                    mo = MigrationTarget.MoveOutcome.failed(MigrationStatus.FAILED, 0, "frame did not change");
+                }
+                if (mo.status() != MigrationStatus.MOVED) {
+                    limiter.refund(PAGE_BYTES << d.getFolioOrder());
+                    out[i] = record(d, result(d, mo.status(), null, mo.errno(), mo.detail(), perDecisionMicros,
+                            doneMs), null);
+                    continue;
+                }
+                pagesMoved.increment(1 << d.getFolioOrder());
+                MigrationResult r = result(d, MigrationStatus.MOVED, mo.newPfn(), 0, null, perDecisionMicros, doneMs);
+                PfnMove move = PfnMove.newBuilder().setHost(host).setOldPfn(oldPfn).setNewPfn(mo.newPfn())
+                        .setPid(d.getPid()).setVaddr(d.getVaddr()).setOldNode(target.nodeOfPfn(oldPfn))
+                        .setNewNode(mo.newNode()).setCause(MoveCause.MIGRATOR).setDecisionId(d.getDecisionId())
+                        .setTimeMs(Instant.ofEpochMilli(doneMs)).build();
+                out[i] = record(d, r, move);
+            }
+        }
+        return List.of(out);
+    }
+
+    /** Frames of every decision's pid+VA, one target call per pid. */
+    private long[] resolveAll(List<MigrationDecision> batch) {
+        Map<Integer, List<Integer>> byPid = new HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            byPid.computeIfAbsent(batch.get(i).getPid(), p -> new ArrayList<>()).add(i);
+        }
+        long[] out = new long[batch.size()];
+        for (Map.Entry<Integer, List<Integer>> e : byPid.entrySet()) {
+            long[] vas = e.getValue().stream().mapToLong(i -> batch.get(i).getVaddr()).toArray();
+            long[] pfns = target.resolve(e.getKey(), vas);
+            for (int k = 0; k < vas.length; k++) {
+                out[e.getValue().get(k)] = pfns[k];
+            }
+        }
+        return out;
+    }
+
+    private Outcome refuse(MigrationDecision d, MigrationStatus status, int errno, String detail, long nowMs) {
+        LOG.debug("decision {} refused: {} ({})", d.getDecisionId(), status, detail);
+        return record(d, result(d, status, null, errno, detail, 0, nowMs), null);
+    }
+
+    private Outcome record(MigrationDecision d, MigrationResult r, PfnMove move) {
+        if (r.getStatus() != MigrationStatus.DUPLICATE) {
+            applied.add(d.getDecisionId());
+        }
+        counters.get(r.getStatus()).increment();
+        return new Outcome(d, r, move);
+    }
+
+    private MigrationResult result(MigrationDecision d, MigrationStatus status, Long newPfn, int errno,
+                                   String detail, long latencyMicros, long doneMs) {
+        return MigrationResult.newBuilder().setDecisionId(d.getDecisionId()).setHost(host).setPid(d.getPid())
+                .setVaddr(d.getVaddr()).setOldPfn(d.getPfn()).setNewPfn(newPfn).setFromNode(d.getFromNode())
+                .setToNode(d.getToNode()).setStatus(status).setErrno(errno).setDetail(detail)
+                .setLatencyMicros(latencyMicros).setEvidenceMs(d.getEvidenceMs())
+                .setCompletedMs(Instant.ofEpochMilli(doneMs)).build();
+    }
+}

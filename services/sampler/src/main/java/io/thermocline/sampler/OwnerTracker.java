@@ -1,0 +1,127 @@
+package io.thermocline.sampler;
+
+import io.thermocline.avro.telemetry.MoveCause;
+import io.thermocline.avro.telemetry.PageOwner;
+import io.thermocline.avro.telemetry.PfnMove;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Remembers who maps each frame and turns scans into changes only: new or changed owners ({@link PageOwner} with a
+ * per-frame generation), frames no longer mapped by any tracked page (tombstones, at the end of a full pass), and
+ * pages whose frame changed without the migrator doing it ({@link PfnMove} with cause KERNEL: compaction, NUMA
+ * balancing, khugepaged, swap, another tool). Moves announced with {@link #expectMove} (the migrator's, read from
+ * tc.pfn-moves) are not reported again. Not thread safe.
+ */
+public final class OwnerTracker {
+
+    /** A tracked page: (pid, va). */
+    record PageKey(int pid, long vaddr) {
+    }
+
+    /** A tracked frame and the generation of its current ownership. */
+    record Owned(PageKey page, long generation, OwnerObservation obs) {
+    }
+
+    /** What one scan changed. */
+    public record Changes(List<PageOwner> owners, List<Long> freedPfns, List<PfnMove> kernelMoves) {
+        public boolean isEmpty() {
+            return owners.isEmpty() && freedPfns.isEmpty() && kernelMoves.isEmpty();
+        }
+    }
+
+    private final String host;
+    private final Map<PageKey, Long> pfnOfPage = new HashMap<>();
+    private final Map<Long, Owned> ownerOfPfn = new HashMap<>();
+    private final Map<Long, Long> generations = new HashMap<>();
+    /** Moves the migrator made: page -> new frame, consumed when the scan sees it. */
+    private final Map<PageKey, Long> expected = new HashMap<>();
+    private final Set<PageKey> seenInPass = new HashSet<>();
+
+    public OwnerTracker(String host) {
+        this.host = host;
+    }
+
+    /** Announces a move Thermocline made, so the scan that sees it does not report it as KERNEL. */
+    public void expectMove(int pid, long vaddr, long newPfn) {
+        expected.put(new PageKey(pid, vaddr), newPfn);
+    }
+
+    public int trackedPages() {
+        return pfnOfPage.size();
+    }
+
+    /** Frame currently recorded for (pid, va), -1 when untracked. */
+    public long pfnOf(int pid, long vaddr) {
+        return pfnOfPage.getOrDefault(new PageKey(pid, vaddr), -1L);
+    }
+
+    /** Folds one batch of observations in. */
+    public Changes observe(List<OwnerObservation> scan, long nowMs) {
+        List<PageOwner> owners = new ArrayList<>();
+        List<PfnMove> moves = new ArrayList<>();
+        for (OwnerObservation o : scan) {
+            PageKey key = new PageKey(o.pid(), o.vaddr());
+            seenInPass.add(key);
+            Long before = pfnOfPage.put(key, o.pfn());
+            if (before != null && before != o.pfn()) {
+                Long exp = expected.remove(key);
+                if (exp == null || exp != o.pfn()) {
+                    Owned prev = ownerOfPfn.get(before);
+                    moves.add(new PfnMove(host, before, o.pfn(), o.pid(), o.vaddr(),
+                            prev == null ? -1 : prev.obs().node(), o.node(), MoveCause.KERNEL, null,
+                            Instant.ofEpochMilli(nowMs)));
+                }
+                Owned old = ownerOfPfn.get(before);
+                if (old != null && old.page().equals(key)) {
+                    ownerOfPfn.remove(before);
+                }
+            } else if (before == null) {
+                expected.remove(key);
+            }
+            Owned cur = ownerOfPfn.get(o.pfn());
+            if (cur != null && cur.page().equals(key) && sameOwner(cur.obs(), o)) {
+                continue;
+            }
+            long gen = generations.merge(o.pfn(), 1L, Long::sum);
+            ownerOfPfn.put(o.pfn(), new Owned(key, gen, o));
+            // all-args constructor: Avro builders cost microseconds per record, too much per scanned page
+            owners.add(new PageOwner(host, o.pfn(), gen, o.pid(), o.vaddr(), o.cgroup(), o.comm(), o.shared(),
+                    o.folioOrder(), o.node(), Instant.ofEpochMilli(nowMs)));
+        }
+        return new Changes(owners, List.of(), moves);
+    }
+
+    /**
+     * Ends a full pass over the tracked processes: pages not seen since the previous end of pass are gone (unmapped,
+     * process exited); their frames are reported freed unless something else owns them now.
+     */
+    public List<Long> endPass() {
+        List<Long> freed = new ArrayList<>();
+        pfnOfPage.entrySet().removeIf(e -> {
+            if (seenInPass.contains(e.getKey())) {
+                return false;
+            }
+            Owned o = ownerOfPfn.get(e.getValue());
+            if (o != null && o.page().equals(e.getKey())) {
+                ownerOfPfn.remove(e.getValue());
+                freed.add(e.getValue());
+            }
+            expected.remove(e.getKey());
+            return true;
+        });
+        seenInPass.clear();
+        return freed;
+    }
+
+    private static boolean sameOwner(OwnerObservation a, OwnerObservation b) {
+        return a.shared() == b.shared() && a.folioOrder() == b.folioOrder() && a.node() == b.node()
+                && Objects.equals(a.comm(), b.comm()) && Objects.equals(a.cgroup(), b.cgroup());
+    }
+}
