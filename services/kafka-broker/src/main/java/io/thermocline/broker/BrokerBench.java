@@ -43,7 +43,15 @@ public final class BrokerBench {
     record Scenario(String name, String acks, String compression, int lingerMs, int batchBytes) {
     }
 
-    record Result(Scenario scenario, long records, double seconds, double recordsPerSecond, double mibPerSecond) {
+    /**
+     * One measured run. CPU seconds (broker child + this JVM) make the figure comparable on a
+     * shared machine, where wall-clock rates mostly measure the neighbours.
+     */
+    record Result(Scenario scenario, long records, double seconds, double recordsPerSecond, double mibPerSecond,
+                  double brokerCpuSeconds, double clientCpuSeconds) {
+        double recordsPerCpuSecond() {
+            return records / (brokerCpuSeconds + clientCpuSeconds);
+        }
     }
 
     static final List<Scenario> SCENARIOS = List.of(
@@ -79,6 +87,7 @@ public final class BrokerBench {
             throw new IllegalArgumentException("records, value-bytes and partitions must be positive");
         }
 
+        double loadBefore = loadAverage();
         Path dataDir = Files.createTempDirectory("thermocline-bench-kafka-");
         List<Result> results = new ArrayList<>();
         long startMs;
@@ -97,12 +106,16 @@ public final class BrokerBench {
             for (Scenario s : SCENARIOS) {
                 Result r = run(broker, s, records, valueBytes);
                 results.add(r);
-                System.out.printf(Locale.ROOT, "%-14s %,12.0f records/s  %8.1f MiB/s  (%d records in %.2f s)%n",
-                        s.name(), r.recordsPerSecond(), r.mibPerSecond(), r.records(), r.seconds());
+                System.out.printf(Locale.ROOT,
+                        "%-14s %,12.0f records/s  %8.1f MiB/s  %,12.0f records/CPU-s  (%d records in %.2f s)%n",
+                        s.name(), r.recordsPerSecond(), r.mibPerSecond(), r.recordsPerCpuSecond(), r.records(),
+                        r.seconds());
             }
             rssAfterBench = broker.rssBytes().orElse(-1);
         }
-        String json = toJson(records, valueBytes, partitions, startMs, rssAfterStart, rssAfterBench, results);
+        double loadAfter = loadAverage();
+        String json = toJson(records, valueBytes, partitions, startMs, rssAfterStart, rssAfterBench, results,
+                loadBefore, loadAfter);
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -147,16 +160,35 @@ public final class BrokerBench {
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             send(producer, topic, keys, values, WARMUP_RECORDS, failed, firstError);
             producer.flush();
+            double brokerCpu0 = cpuSeconds(broker.pid());
+            double clientCpu0 = cpuSeconds(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             send(producer, topic, keys, values, records, failed, firstError);
             producer.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double brokerCpu = cpuSeconds(broker.pid()) - brokerCpu0;
+            double clientCpu = cpuSeconds(ProcessHandle.current().pid()) - clientCpu0;
             if (failed.get() > 0) {
                 throw new IllegalStateException(failed.get() + " sends failed", firstError.get());
             }
             double rate = records / seconds;
             double mib = rate * (valueBytes + KEY_BYTES) / (1024.0 * 1024.0);
-            return new Result(s, records, seconds, rate, mib);
+            return new Result(s, records, seconds, rate, mib, brokerCpu, clientCpu);
+        }
+    }
+
+    /** Total CPU time of a process so far (user + system), NaN where the OS does not tell. */
+    static double cpuSeconds(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
+                .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
+    /** The 1-minute load average, -1 where /proc/loadavg is missing. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -174,7 +206,7 @@ public final class BrokerBench {
     }
 
     static String toJson(int records, int valueBytes, int partitions, long startMs, long rssAfterStart,
-                         long rssAfterBench, List<Result> results) {
+                         long rssAfterBench, List<Result> results, double loadBefore, double loadAfter) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\n");
         sb.append("  \"benchmark\": \"kafka-producer-small-records\",\n");
@@ -182,6 +214,8 @@ public final class BrokerBench {
         sb.append("  \"kafka_version\": \"").append(org.apache.kafka.common.utils.AppInfoParser.getVersion()).append("\",\n");
         sb.append("  \"java_version\": \"").append(System.getProperty("java.version")).append("\",\n");
         sb.append("  \"cpus\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
+        sb.append("  \"load_average_1m_before\": ").append(loadBefore).append(",\n");
+        sb.append("  \"load_average_1m_after\": ").append(loadAfter).append(",\n");
         sb.append("  \"records_per_run\": ").append(records).append(",\n");
         sb.append("  \"warmup_records\": ").append(WARMUP_RECORDS).append(",\n");
         sb.append("  \"key_bytes\": ").append(KEY_BYTES).append(",\n");
@@ -196,9 +230,11 @@ public final class BrokerBench {
             sb.append(String.format(Locale.ROOT,
                     "    {\"name\": \"%s\", \"acks\": \"%s\", \"compression\": \"%s\", \"linger_ms\": %d, "
                             + "\"batch_bytes\": %d, \"records\": %d, \"seconds\": %.3f, \"records_per_s\": %.0f, "
-                            + "\"mib_per_s\": %.2f}%s%n",
+                            + "\"mib_per_s\": %.2f, \"broker_cpu_s\": %.2f, \"client_cpu_s\": %.2f, "
+                            + "\"records_per_cpu_s\": %.0f}%s%n",
                     r.scenario().name(), r.scenario().acks(), r.scenario().compression(), r.scenario().lingerMs(),
                     r.scenario().batchBytes(), r.records(), r.seconds(), r.recordsPerSecond(), r.mibPerSecond(),
+                    r.brokerCpuSeconds(), r.clientCpuSeconds(), r.recordsPerCpuSecond(),
                     i + 1 < results.size() ? "," : ""));
         }
         sb.append("  ]\n}\n");
