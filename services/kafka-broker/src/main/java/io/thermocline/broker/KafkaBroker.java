@@ -49,6 +49,8 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
 
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /** System property (seconds) replacing {@link #DEFAULT_STARTUP_TIMEOUT}, for slow or crowded machines. */
+    public static final String STARTUP_TIMEOUT_PROPERTY = "thermocline.broker.startupTimeoutSeconds";
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     public static final String DEFAULT_HEAP = "512m";
@@ -242,7 +244,8 @@ public final class KafkaBroker implements AutoCloseable {
         private final Path dataDir;
         private String heap = DEFAULT_HEAP;
         private String logLevel = DEFAULT_LOG_LEVEL;
-        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private Duration startupTimeout = Duration.ofSeconds(
+                Long.getLong(STARTUP_TIMEOUT_PROPERTY, DEFAULT_STARTUP_TIMEOUT.toSeconds()));
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
