@@ -24,6 +24,11 @@ public final class ThermoclineMetrics {
     public static final String TAG_SERVICE = "service";
     /** Common tag: the host id (node name on Kubernetes). */
     public static final String TAG_HOST = "host";
+    /**
+     * A host the hotness app decides for (the common tag {@link #TAG_HOST} is the host the service runs
+     * on, so a per-managed-host meter must not reuse that key).
+     */
+    public static final String TAG_TARGET_HOST = "target_host";
     /** Sample source: EMULATOR, DAMON, PAGE_IDLE, PEBS, IBS, CHMU. */
     public static final String TAG_SOURCE = "source";
     /** Decision reason: PROMOTE_HOT, DEMOTE_COLD, ENFORCE_PIN. */
@@ -112,7 +117,7 @@ public final class ThermoclineMetrics {
             List.of());
     public static final MetricDescriptor HOT_THRESHOLD_METER = new MetricDescriptor(HOT_THRESHOLD,
             Kind.GAUGE, null, "Hot threshold (log2 access-count bin) sized to the fast tier, per host",
-            List.of(TAG_HOST));
+            List.of(TAG_TARGET_HOST));
     public static final MetricDescriptor TRACKED_PAGES_METER = new MetricDescriptor(TRACKED_PAGES,
             Kind.GAUGE, "pages", "Pages with hotness state in this instance's stores", List.of());
 
