@@ -50,7 +50,8 @@ public final class ParentWatch {
         } catch (IOException e) {
             // a broken pipe means the same thing as end-of-file
         }
-        System.err.println("parent process gone: stopping the broker");
+        // the parent died, or closed the pipe while stopping us (Process.destroy closes it after SIGTERM)
+        System.err.println("stdin closed (parent gone or stopping): stopping the broker");
         System.exit(PARENT_GONE_STATUS);
     }
 }
