@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -109,6 +110,9 @@ public final class PinCommand implements Runnable {
                 out.flush();
             } catch (CliFailure f) {
                 return CliFailure.report(spec, f);
+            } catch (KafkaException e) {
+                return CliFailure.report(spec, new CliFailure("Kafka error: " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")));
             }
             return 0;
         }
@@ -180,6 +184,9 @@ public final class PinCommand implements Runnable {
                 current = pins.readAll();
             } catch (CliFailure f) {
                 return CliFailure.report(spec, f);
+            } catch (KafkaException e) {
+                return CliFailure.report(spec, new CliFailure("Kafka error: " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")));
             }
             PrintWriter out = spec.commandLine().getOut();
             out.print(table(current.values(), Instant.now()));
@@ -217,6 +224,9 @@ public final class PinCommand implements Runnable {
                 spec.commandLine().getOut().flush();
             } catch (CliFailure f) {
                 return CliFailure.report(spec, f);
+            } catch (KafkaException e) {
+                return CliFailure.report(spec, new CliFailure("Kafka error: " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")));
             }
             return 0;
         }
@@ -276,8 +286,12 @@ public final class PinCommand implements Runnable {
             c.put(ProducerConfig.ACKS_CONFIG, "all");
             c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-            c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000));
-            c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+            int requestMs = (int) Math.min(timeout.toMillis(), 30_000);
+            c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestMs);
+            c.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            // must be >= linger + request timeout
+            c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
+                    Math.max(timeout.toMillis(), requestMs + 1_000L)));
             try (KafkaProducer<PinKey, PolicyPin> producer =
                          new KafkaProducer<>(c, keySerde.serializer(), valueSerde.serializer())) {
                 return producer.send(new ProducerRecord<>(topic(), new PinKey(id), pin)).get();
