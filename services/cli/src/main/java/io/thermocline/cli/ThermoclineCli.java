@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ExportCommand.class,
             PinCommand.class,
+            TopCommand.class,
         })
 public final class ThermoclineCli implements Runnable {
 
