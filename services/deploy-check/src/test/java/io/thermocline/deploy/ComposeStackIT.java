@@ -58,6 +58,21 @@ class ComposeStackIT {
         Assumptions.assumeTrue(available, "ComposeStackIT skipped: no Docker engine reachable" + detail
                 + " - Testcontainers found no DOCKER_HOST, /var/run/docker.sock or configured engine; "
                 + "docker-compose.yml is validated statically by DockerComposeTest instead");
+        Assumptions.assumeTrue(composeV2Available(), "ComposeStackIT skipped: Docker is reachable but "
+                + "'docker compose' (Compose v2) is not installed");
+    }
+
+    private static boolean composeV2Available() {
+        try {
+            Process p = new ProcessBuilder("docker", "compose", "version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     static String dockerHost() {

@@ -118,7 +118,8 @@ class DockerComposeTest {
         return services().entrySet().stream()
                 .filter(e -> String.valueOf(Repo.text(e.getValue(), "image")).startsWith(Images.THERMOCLINE_REPOSITORY))
                 .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> EnvAssertions.assertEnvMatchesConfig(
-                        Repo.COMPOSE_FILE + " service " + e.getKey(), environment(e.getValue()))));
+                        Repo.COMPOSE_FILE + " service " + e.getKey(), environment(e.getValue()),
+                        Repo.text(e.getValue(), "image"))));
     }
 
     @Test

@@ -365,7 +365,8 @@ class KubernetesManifestsTest {
                                         ef.path("prefix").asText("") + n, cm.doc().path("data").path(n).asText())));
                     }
                     String where = w.where() + " container " + c.path("name").asText();
-                    tests.add(DynamicTest.dynamicTest(where, () -> EnvAssertions.assertEnvMatchesConfig(where, vars)));
+                    tests.add(DynamicTest.dynamicTest(where, () -> EnvAssertions.assertEnvMatchesConfig(where, vars,
+                            c.path("image").asText())));
                 }));
         assertFalse(tests.isEmpty());
         return tests.stream();

@@ -22,14 +22,25 @@ import org.apache.kafka.common.config.ConfigException;
  */
 final class ServiceConfigs {
 
-    /** A service's env prefix and config class. */
-    record Service(String name, String envPrefix, String configClass) {
+    /**
+     * A service's env prefix, config class, and where its Kafka client pass-through is declared
+     * ({@code class#field} of a static String prefix such as "kafka."; the config class's own
+     * {@value #KAFKA_PREFIX_FIELD} counts too).
+     */
+    record Service(String name, String envPrefix, String configClass, List<String> passThroughMarkers) {
+        Service(String name, String envPrefix, String configClass) {
+            this(name, envPrefix, configClass, List.of());
+        }
     }
+
+    /** The agents share io.thermocline.sampler.EnvOverrides, which passes kafka.* keys to the clients. */
+    static final String AGENT_PASS_THROUGH = "io.thermocline.sampler.EnvOverrides#KAFKA_PREFIX";
 
     static final List<Service> SERVICES = List.of(
             new Service("hotness", "TC_HOTNESS_", "io.thermocline.hotness.HotnessConfig"),
-            new Service("sampler", "TC_SAMPLER_", "io.thermocline.sampler.SamplerConfig"),
-            new Service("migrator", "TC_MIGRATOR_", "io.thermocline.migrator.MigratorConfig"));
+            new Service("sampler", "TC_SAMPLER_", "io.thermocline.sampler.SamplerConfig", List.of(AGENT_PASS_THROUGH)),
+            new Service("migrator", "TC_MIGRATOR_", "io.thermocline.migrator.MigratorConfig",
+                    List.of(AGENT_PASS_THROUGH)));
 
     /** Variables any Thermocline container may have besides its services' own. */
     static final Set<String> GENERIC_ENV = Set.of("POD_NAME", "POD_NAMESPACE", "NODE_NAME", "JAVA_TOOL_OPTIONS",
@@ -55,11 +66,15 @@ final class ServiceConfigs {
      * @param env    variable name to literal value, or to null when the value comes from elsewhere
      *               (valueFrom, interpolation)
      */
-    static Report check(String where, Map<String, String> env) {
-        return checkWith(SERVICES, where, env);
+    /**
+     * @param requiredFor services whose required keys (no default) must all be set: those whose own image
+     *                    runs in the container; a launcher (the CLI's emulated fleet) supplies some itself
+     */
+    static Report check(String where, Map<String, String> env, Set<String> requiredFor) {
+        return checkWith(SERVICES, where, env, requiredFor);
     }
 
-    static Report checkWith(List<Service> services, String where, Map<String, String> env) {
+    static Report checkWith(List<Service> services, String where, Map<String, String> env, Set<String> requiredFor) {
         Report report = new Report();
         Map<Service, Map<String, String>> byService = new TreeMap<>((a, b) -> a.name().compareTo(b.name()));
         for (Map.Entry<String, String> e : env.entrySet()) {
@@ -72,11 +87,13 @@ final class ServiceConfigs {
                         + services.stream().map(Service::envPrefix).toList() + ", or one of " + GENERIC_ENV + ")");
             }
         }
-        byService.forEach((service, vars) -> checkService(where, service, vars, report));
+        byService.forEach((service, vars) -> checkService(where, service, vars,
+                requiredFor.contains(service.name()), report));
         return report;
     }
 
-    private static void checkService(String where, Service service, Map<String, String> vars, Report report) {
+    private static void checkService(String where, Service service, Map<String, String> vars, boolean required,
+                                     Report report) {
         Class<?> type;
         try {
             type = Class.forName(service.configClass());
@@ -101,6 +118,11 @@ final class ServiceConfigs {
             envToKey.put(envName(type, service, key), key);
         }
         String kafkaPrefix = staticString(type, KAFKA_PREFIX_FIELD);
+        for (String marker : service.passThroughMarkers()) {
+            if (kafkaPrefix == null) {
+                kafkaPrefix = staticString(marker.substring(0, marker.indexOf('#')), marker.substring(marker.indexOf('#') + 1));
+            }
+        }
         for (Map.Entry<String, String> v : vars.entrySet()) {
             String var = v.getKey();
             String key = envToKey.get(var);
@@ -122,7 +144,7 @@ final class ServiceConfigs {
             }
         }
         for (ConfigDef.ConfigKey k : def.configKeys().values()) {
-            if (!k.hasDefault() && !vars.containsKey(envName(type, service, k.name))) {
+            if (required && !k.hasDefault() && !vars.containsKey(envName(type, service, k.name))) {
                 report.errors.add(where + ": required key " + k.name + " (" + envName(type, service, k.name)
                         + ") is not set");
             }
@@ -176,6 +198,14 @@ final class ServiceConfigs {
             }
         }
         return null;
+    }
+
+    private static String staticString(String className, String field) {
+        try {
+            return staticString(Class.forName(className), field);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
     }
 
     private static String staticString(Class<?> type, String field) {

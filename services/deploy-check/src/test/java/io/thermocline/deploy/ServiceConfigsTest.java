@@ -7,6 +7,7 @@ import io.thermocline.deploy.fake.FakeAgentConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The env checker itself: it must catch what it claims to catch. */
@@ -16,7 +17,7 @@ class ServiceConfigsTest {
         // the fake service is checked through the same code path as the real ones
         return ServiceConfigs.checkWith(List.of(new ServiceConfigs.Service("fake", "TC_FAKE_",
                 FakeAgentConfig.class.getName()), new ServiceConfigs.Service("ghost", "TC_GHOST_",
-                "io.thermocline.ghost.GhostConfig")), "test", env);
+                "io.thermocline.ghost.GhostConfig")), "test", env, Set.of("fake", "ghost"));
     }
 
     @Test
@@ -46,6 +47,13 @@ class ServiceConfigsTest {
         assertTrue(all.contains("TC_FAEK_WINDOW_MS belongs to no service"), all);
         assertTrue(all.contains("required key bootstrap.servers (TC_FAKE_BOOTSTRAP_SERVERS) is not set"), all);
         assertEquals(4, r.errors.size(), all);
+    }
+
+    @Test
+    void requiredKeysOnlyForTheServicesOwnImage() {
+        ServiceConfigs.Report r = ServiceConfigs.checkWith(List.of(new ServiceConfigs.Service("fake", "TC_FAKE_",
+                FakeAgentConfig.class.getName())), "launcher", Map.of("TC_FAKE_HTTP_PORT", "1"), Set.of());
+        assertEquals(List.of(), r.errors);
     }
 
     @Test
