@@ -2,12 +2,14 @@ package io.thermocline.migrator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.thermocline.avro.decision.DecisionReason;
 import io.thermocline.avro.decision.MigrationDecision;
 import io.thermocline.avro.decision.MigrationResult;
 import io.thermocline.avro.decision.MigrationStatus;
 import io.thermocline.avro.policy.PolicyPin;
 import io.thermocline.avro.telemetry.MoveCause;
 import io.thermocline.avro.telemetry.PfnMove;
+import io.thermocline.metrics.ThermoclineMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,10 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class DecisionExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionExecutor.class);
-    public static final String METRIC_DECISIONS = "thermocline.migrator.decisions";
-    public static final String METRIC_PAGES_MOVED = "thermocline.migrator.pages.moved";
-    public static final String METRIC_MOVE_TIME = "thermocline.migrator.move.time";
-    public static final String TAG_STATUS = "status";
+    /** Values of the {@code direction} tag of the bytes-moved counter. */
+    public static final String DIRECTION_PROMOTE = "promote";
+    public static final String DIRECTION_DEMOTE = "demote";
+    public static final String DIRECTION_PIN = "pin";
     static final long PAGE_BYTES = 4096;
 
     /** Result of one decision, with the PFN move it caused (MOVED only). */
@@ -53,8 +55,10 @@ public final class DecisionExecutor {
     private final AppliedDecisions applied;
     private final Clock clock;
     private final LongSupplier nanoTime;
+    private final Set<String> recovered = new HashSet<>();
     private final Map<MigrationStatus, Counter> counters = new EnumMap<>(MigrationStatus.class);
-    private final Counter pagesMoved;
+    private final Map<DecisionReason, Counter> bytesMoved = new EnumMap<>(DecisionReason.class);
+    private final Counter duplicates;
     private final Timer moveTimer;
 
     public DecisionExecutor(String host, MigrationTarget target, PinTable pins, RateLimiter limiter,
@@ -67,16 +71,31 @@ public final class DecisionExecutor {
         this.clock = clock;
         this.nanoTime = nanoTime;
         for (MigrationStatus s : MigrationStatus.values()) {
-            counters.put(s, Counter.builder(METRIC_DECISIONS).tag(TAG_STATUS, s.name())
-                    .description("Decisions handled, by outcome").register(meters));
+            counters.put(s, ThermoclineMetrics.RESULTS_METER.counter(meters, ThermoclineMetrics.TAG_STATUS, s.name()));
         }
-        this.pagesMoved = Counter.builder(METRIC_PAGES_MOVED).description("4 KiB pages moved").register(meters);
-        this.moveTimer = Timer.builder(METRIC_MOVE_TIME).description("Time in move calls per batch")
-                .register(meters);
+        for (DecisionReason r : DecisionReason.values()) {
+            String dir = switch (r) {
+                case PROMOTE_HOT -> DIRECTION_PROMOTE;
+                case DEMOTE_COLD -> DIRECTION_DEMOTE;
+                default -> DIRECTION_PIN;
+            };
+            bytesMoved.put(r, ThermoclineMetrics.BYTES_MOVED_METER.counter(meters, ThermoclineMetrics.TAG_DIRECTION,
+                    dir));
+        }
+        this.duplicates = ThermoclineMetrics.DUPLICATE_DECISIONS_METER.counter(meters);
+        this.moveTimer = ThermoclineMetrics.MIGRATION_DURATION_METER.timer(meters);
     }
 
     public AppliedDecisions applied() {
         return applied;
+    }
+
+    /**
+     * Decisions a previous instance was executing when it stopped (see {@link InflightJournal}): if such a decision
+     * comes back and its page already sits on the target node in a new frame, that instance moved it.
+     */
+    public void recoverInflight(Set<String> ids) {
+        recovered.addAll(ids);
     }
 
     /** Handles a batch in order; returns one outcome per decision. */
@@ -119,6 +138,16 @@ public final class DecisionExecutor {
                 out[i] = refuse(d, MigrationStatus.NOT_PRESENT, 0, "pid+VA maps no page", nowMs);
                 continue;
             }
+            if (current != d.getPfn() && recovered.remove(d.getDecisionId())
+                    && target.nodeOfPfn(current) == d.getToNode()) {
+                long doneMs = clock.millis();
+                bytesMoved.get(d.getReason()).increment(PAGE_BYTES << d.getFolioOrder());
+                PfnMove move = new PfnMove(host, d.getPfn(), current, d.getPid(), d.getVaddr(), d.getFromNode(),
+                        d.getToNode(), MoveCause.MIGRATOR, d.getDecisionId(), Instant.ofEpochMilli(doneMs));
+                out[i] = record(d, result(d, MigrationStatus.MOVED, current, 0,
+                        "moved by the previous migrator instance before it stopped", 0, doneMs), move);
+                continue;
+            }
             if (current != d.getPfn()) {
                 out[i] = refuse(d, MigrationStatus.STALE_PFN, 0,
                         "pid+VA now maps pfn " + current + ", decision named " + d.getPfn(), nowMs);
@@ -144,7 +173,6 @@ public final class DecisionExecutor {
             long t0 = nanoTime.getAsLong();
             List<MigrationTarget.MoveOutcome> results = target.move(reqs);
             long elapsed = nanoTime.getAsLong() - t0;
-            moveTimer.record(elapsed, TimeUnit.NANOSECONDS);
             long perDecisionMicros = elapsed / 1000 / toMove.size();
             long doneMs = clock.millis();
             for (int k = 0; k < toMove.size(); k++) {
@@ -161,12 +189,12 @@ public final class DecisionExecutor {
                             doneMs), null);
                     continue;
                 }
-                pagesMoved.increment(1 << d.getFolioOrder());
+                bytesMoved.get(d.getReason()).increment(PAGE_BYTES << d.getFolioOrder());
+                moveTimer.record(elapsed / toMove.size(), TimeUnit.NANOSECONDS);
                 MigrationResult r = result(d, MigrationStatus.MOVED, mo.newPfn(), 0, null, perDecisionMicros, doneMs);
-                PfnMove move = PfnMove.newBuilder().setHost(host).setOldPfn(oldPfn).setNewPfn(mo.newPfn())
-                        .setPid(d.getPid()).setVaddr(d.getVaddr()).setOldNode(target.nodeOfPfn(oldPfn))
-                        .setNewNode(mo.newNode()).setCause(MoveCause.MIGRATOR).setDecisionId(d.getDecisionId())
-                        .setTimeMs(Instant.ofEpochMilli(doneMs)).build();
+                PfnMove move = new PfnMove(host, oldPfn, mo.newPfn(), d.getPid(), d.getVaddr(),
+                        target.nodeOfPfn(oldPfn), mo.newNode(), MoveCause.MIGRATOR, d.getDecisionId(),
+                        Instant.ofEpochMilli(doneMs));
                 out[i] = record(d, r, move);
             }
         }
@@ -200,15 +228,17 @@ public final class DecisionExecutor {
             applied.add(d.getDecisionId());
         }
         counters.get(r.getStatus()).increment();
+        if (r.getStatus() == MigrationStatus.DUPLICATE) {
+            duplicates.increment();
+        }
         return new Outcome(d, r, move);
     }
 
     private MigrationResult result(MigrationDecision d, MigrationStatus status, Long newPfn, int errno,
                                    String detail, long latencyMicros, long doneMs) {
-        return MigrationResult.newBuilder().setDecisionId(d.getDecisionId()).setHost(host).setPid(d.getPid())
-                .setVaddr(d.getVaddr()).setOldPfn(d.getPfn()).setNewPfn(newPfn).setFromNode(d.getFromNode())
-                .setToNode(d.getToNode()).setStatus(status).setErrno(errno).setDetail(detail)
-                .setLatencyMicros(latencyMicros).setEvidenceMs(d.getEvidenceMs())
-                .setCompletedMs(Instant.ofEpochMilli(doneMs)).build();
+        // all-args constructor: the builder validates every field, which costs more than the checks themselves
+        return new MigrationResult(d.getDecisionId(), host, d.getPid(), d.getVaddr(), d.getPfn(), newPfn,
+                d.getFromNode(), d.getToNode(), status, errno, detail, latencyMicros, d.getEvidenceMs(),
+                Instant.ofEpochMilli(doneMs));
     }
 }

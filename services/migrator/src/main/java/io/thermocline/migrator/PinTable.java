@@ -89,10 +89,7 @@ public final class PinTable {
 
     /** cgroup path prefix on path-component boundaries: {@code /a/b} covers {@code /a/b} and {@code /a/b/c}. */
     static boolean cgroupUnder(String cgroup, String prefix) {
-        if (prefix.equals("/") || cgroup.equals(prefix)) {
-            return true;
-        }
-        String p = prefix.endsWith("/") ? prefix : prefix + "/";
-        return cgroup.startsWith(p);
+        String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        return p.isEmpty() || cgroup.equals(p) || cgroup.startsWith(p + "/");
     }
 }

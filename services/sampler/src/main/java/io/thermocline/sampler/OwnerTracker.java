@@ -16,41 +16,44 @@ import java.util.Set;
  * Remembers who maps each frame and turns scans into changes only: new or changed owners ({@link PageOwner} with a
  * per-frame generation), frames no longer mapped by any tracked page (tombstones, at the end of a full pass), and
  * pages whose frame changed without the migrator doing it ({@link PfnMove} with cause KERNEL: compaction, NUMA
- * balancing, khugepaged, swap, another tool). Moves announced with {@link #expectMove} (the migrator's, read from
- * tc.pfn-moves) are not reported again. Not thread safe.
+ * balancing, khugepaged, swap-in, another tool). Moves announced with {@link #expectMove} (the migrator's, read from
+ * tc.pfn-moves) are not reported again. A page unmapped and faulted in again at the same address between two scans
+ * also reads as a KERNEL move: the scan cannot tell the two apart. Not thread safe.
  */
 public final class OwnerTracker {
 
-    /** A tracked page: (pid, va). */
-    record PageKey(int pid, long vaddr) {
-    }
-
-    /** A tracked frame and the generation of its current ownership. */
-    record Owned(PageKey page, long generation, OwnerObservation obs) {
+    /** A tracked frame: its page key, generation and last observation. */
+    record Owned(long page, long generation, OwnerObservation obs) {
     }
 
     /** What one scan changed. */
-    public record Changes(List<PageOwner> owners, List<Long> freedPfns, List<PfnMove> kernelMoves) {
+    public record Changes(List<PageOwner> owners, List<PfnMove> kernelMoves) {
         public boolean isEmpty() {
-            return owners.isEmpty() && freedPfns.isEmpty() && kernelMoves.isEmpty();
+            return owners.isEmpty() && kernelMoves.isEmpty();
         }
     }
 
     private final String host;
-    private final Map<PageKey, Long> pfnOfPage = new HashMap<>();
+    // page keys are packed (pid, virtual page number) longs: record keys hash through method handles, too slow here
+    private final Map<Long, Long> pfnOfPage = new HashMap<>();
     private final Map<Long, Owned> ownerOfPfn = new HashMap<>();
     private final Map<Long, Long> generations = new HashMap<>();
     /** Moves the migrator made: page -> new frame, consumed when the scan sees it. */
-    private final Map<PageKey, Long> expected = new HashMap<>();
-    private final Set<PageKey> seenInPass = new HashSet<>();
+    private final Map<Long, Long> expected = new HashMap<>();
+    private final Set<Long> seenInPass = new HashSet<>();
 
     public OwnerTracker(String host) {
         this.host = host;
     }
 
+    /** (pid, va) as one long: pid in the top 27 bits, the 4 KiB virtual page number (47-bit VA) in the low 36. */
+    static long pageKey(int pid, long vaddr) {
+        return ((long) pid << 36) | ((vaddr >>> 12) & ((1L << 36) - 1));
+    }
+
     /** Announces a move Thermocline made, so the scan that sees it does not report it as KERNEL. */
     public void expectMove(int pid, long vaddr, long newPfn) {
-        expected.put(new PageKey(pid, vaddr), newPfn);
+        expected.put(pageKey(pid, vaddr), newPfn);
     }
 
     public int trackedPages() {
@@ -59,48 +62,53 @@ public final class OwnerTracker {
 
     /** Frame currently recorded for (pid, va), -1 when untracked. */
     public long pfnOf(int pid, long vaddr) {
-        return pfnOfPage.getOrDefault(new PageKey(pid, vaddr), -1L);
+        return pfnOfPage.getOrDefault(pageKey(pid, vaddr), -1L);
+    }
+
+    /** Current owner record of a frame, or null. */
+    public OwnerObservation ownerOf(long pfn) {
+        Owned o = ownerOfPfn.get(pfn);
+        return o == null ? null : o.obs();
     }
 
     /** Folds one batch of observations in. */
     public Changes observe(List<OwnerObservation> scan, long nowMs) {
         List<PageOwner> owners = new ArrayList<>();
         List<PfnMove> moves = new ArrayList<>();
+        Instant now = Instant.ofEpochMilli(nowMs);
         for (OwnerObservation o : scan) {
-            PageKey key = new PageKey(o.pid(), o.vaddr());
+            long key = pageKey(o.pid(), o.vaddr());
             seenInPass.add(key);
             Long before = pfnOfPage.put(key, o.pfn());
             if (before != null && before != o.pfn()) {
                 Long exp = expected.remove(key);
+                Owned prev = ownerOfPfn.get(before);
                 if (exp == null || exp != o.pfn()) {
-                    Owned prev = ownerOfPfn.get(before);
                     moves.add(new PfnMove(host, before, o.pfn(), o.pid(), o.vaddr(),
-                            prev == null ? -1 : prev.obs().node(), o.node(), MoveCause.KERNEL, null,
-                            Instant.ofEpochMilli(nowMs)));
+                            prev == null ? -1 : prev.obs().node(), o.node(), MoveCause.KERNEL, null, now));
                 }
-                Owned old = ownerOfPfn.get(before);
-                if (old != null && old.page().equals(key)) {
+                if (prev != null && prev.page() == key) {
                     ownerOfPfn.remove(before);
                 }
             } else if (before == null) {
                 expected.remove(key);
             }
             Owned cur = ownerOfPfn.get(o.pfn());
-            if (cur != null && cur.page().equals(key) && sameOwner(cur.obs(), o)) {
+            if (cur != null && cur.page() == key && sameOwner(cur.obs(), o)) {
                 continue;
             }
             long gen = generations.merge(o.pfn(), 1L, Long::sum);
             ownerOfPfn.put(o.pfn(), new Owned(key, gen, o));
-            // all-args constructor: Avro builders cost microseconds per record, too much per scanned page
+            // all-args constructor: Avro builders validate every field, too slow per scanned page
             owners.add(new PageOwner(host, o.pfn(), gen, o.pid(), o.vaddr(), o.cgroup(), o.comm(), o.shared(),
-                    o.folioOrder(), o.node(), Instant.ofEpochMilli(nowMs)));
+                    o.folioOrder(), o.node(), now));
         }
-        return new Changes(owners, List.of(), moves);
+        return new Changes(owners, moves);
     }
 
     /**
      * Ends a full pass over the tracked processes: pages not seen since the previous end of pass are gone (unmapped,
-     * process exited); their frames are reported freed unless something else owns them now.
+     * process exited); returns their frames (to tombstone) unless something else owns them now.
      */
     public List<Long> endPass() {
         List<Long> freed = new ArrayList<>();
@@ -109,7 +117,7 @@ public final class OwnerTracker {
                 return false;
             }
             Owned o = ownerOfPfn.get(e.getValue());
-            if (o != null && o.page().equals(e.getKey())) {
+            if (o != null && o.page() == e.getKey()) {
                 ownerOfPfn.remove(e.getValue());
                 freed.add(e.getValue());
             }
