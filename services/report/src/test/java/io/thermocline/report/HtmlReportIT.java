@@ -69,6 +69,17 @@ class HtmlReportIT {
     }
 
     @Test
+    void realEmulationReportRenders() throws Exception {
+        ReportData data = EmulationReportData.from("emulate: phase-shift", EmulationReportDataTest.run(true));
+        // kept in target/ for people to open
+        Path html = SCREENSHOT.resolveSibling("emulation-report.html").toAbsolutePath();
+        HtmlReport.write(data, html);
+        var plots = plots(renderedDom(html));
+        assertEquals(Set.of("plot-ratio", "plot-migrations"), plots.keySet());
+        assertEquals(data.policies().size(), drawn(plots.get("plot-ratio")));
+    }
+
+    @Test
     void aBrokenPageIsDetected(@TempDir Path dir) throws Exception {
         // proves the checks can fail: corrupt the embedded data so the script throws
         Path html = dir.resolve("broken.html");
