@@ -89,10 +89,10 @@ public final class Numab2Policy implements PlacementPolicy {
 
     private void hintFaults(EpochInput in, MachineView v, List<Decision> out) {
         KernelTelemetry k = in.kernel();
-        // collect faults (slot, fault time) on slow-tier pages, in fault order
-        long[] faults = new long[64];
+        // collect faults on slow-tier pages as (fault time - window start) << 32 | slot, then sort = fault order
+        long winStart = in.windowStartNs();
+        long[] faults = new long[256];
         int nf = 0;
-        long[] faultTime = new long[64];
         for (int s = 0; s < protNoneNs.length; s++) {
             long t0 = protNoneNs[s];
             if (t0 < 0) continue;
@@ -106,26 +106,16 @@ public final class Numab2Policy implements PlacementPolicy {
             protNoneNs[s] = -1; // the fault restores the PTE
             if (v.isFast(v.nodeOfPfn(pfn))) continue;
             if (tf - t0 >= thresholdNs) continue;
-            if (nf == faults.length) {
-                faults = Arrays.copyOf(faults, nf * 2);
-                faultTime = Arrays.copyOf(faultTime, nf * 2);
-            }
-            faultTime[nf] = tf;
-            faults[nf] = s;
-            nf++;
+            if (nf == faults.length) faults = Arrays.copyOf(faults, nf * 2);
+            faults[nf++] = (Math.max(0, tf - winStart) << 32) | s;
         }
-        // sort candidates by fault time
-        Integer[] order = new Integer[nf];
-        for (int i = 0; i < nf; i++) order[i] = i;
-        final long[] ft = faultTime;
-        final long[] fs = faults;
-        Arrays.sort(order, (a, b) -> ft[a] != ft[b] ? Long.compare(ft[a], ft[b]) : Long.compare(fs[a], fs[b]));
+        Arrays.sort(faults, 0, nf);
         int failed = 0;
         int promoted = 0;
         int fastNode = -1;
         for (int i = 0; i < nf; i++) {
-            int s = (int) faults[order[i]];
-            long tf = faultTime[order[i]];
+            int s = (int) (faults[i] & 0xFFFF_FFFFL);
+            long tf = winStart + (faults[i] >>> 32);
             if (!rateLimitAllows(tf)) {
                 rateLimited++;
                 continue;

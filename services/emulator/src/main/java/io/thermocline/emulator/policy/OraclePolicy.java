@@ -32,25 +32,35 @@ public final class OraclePolicy implements PlacementPolicy {
         MachineView v = in.view();
         int fastCap = Tiers.fastCapacity(v.nodes());
         int slots = v.slotCount();
-        // key = count << 33 | (fast ? 1 : 0) << 32 | slot ; descending order = hottest first, fast first on ties
-        long[] keys = new long[slots];
-        int k = 0;
-        for (int s = 0; s < slots; s++) {
-            int c = la.count(s);
-            if (c == 0) continue;
-            long pfn = v.pfnOfSlot(s);
-            boolean fast = pfn >= 0 && v.isFast(v.nodeOfPfn(pfn));
-            keys[k++] = ((long) c << 33) | (fast ? 1L << 32 : 0) | s;
-        }
-        Arrays.sort(keys, 0, k);
-        int hot = Math.min(fastCap, k);
+        // threshold selection in O(slots): histogram of counts, then the K hottest with ties kept in place
+        int max = 0;
+        for (int s = 0; s < slots; s++) max = Math.max(max, la.count(s));
+        if (max == 0) return List.of();
+        int[] hist = new int[max + 1];
+        for (int s = 0; s < slots; s++) hist[la.count(s)]++;
+        int taken = 0;
+        int cut = max; // pages with count > cut are all wanted; pages at exactly cut fill what is left
+        while (cut > 0 && taken + hist[cut] <= fastCap) taken += hist[cut--];
+        int atCutLeft = cut == 0 ? 0 : fastCap - taken;
         boolean[] wanted = new boolean[slots];
         List<Integer> toPromote = new ArrayList<>();
-        for (int i = 0; i < hot; i++) {
-            long key = keys[k - 1 - i];
-            int s = (int) (key & 0xFFFF_FFFFL);
-            wanted[s] = true;
-            if ((key & (1L << 32)) == 0) toPromote.add(s);
+        // ties at the cut: pages already fast first, then lower slots
+        for (int pass = 0; pass < 2; pass++) {
+            for (int s = 0; s < slots; s++) {
+                int c = la.count(s);
+                if (c == 0 || c < cut || wanted[s]) continue;
+                long pfn = v.pfnOfSlot(s);
+                boolean fast = pfn >= 0 && v.isFast(v.nodeOfPfn(pfn));
+                if (c == cut) {
+                    if (pass == 0 && !fast) continue;
+                    if (atCutLeft == 0) continue;
+                    atCutLeft--;
+                } else if (pass == 1) {
+                    continue;
+                }
+                wanted[s] = true;
+                if (!fast) toPromote.add(s);
+            }
         }
         if (toPromote.isEmpty()) return List.of();
         int free = 0;
