@@ -191,7 +191,14 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
                 + c.getResult().getIncompatibilities(), null);
       }
     }
-    SpecificData data = type != null ? SpecificData.getForClass(type) : SpecificData.getForSchema(writer);
+    SpecificData base = type != null ? SpecificData.getForClass(type) : SpecificData.getForSchema(writer);
+    SpecificData data = base;
+    if (writer.equals(reader)) {
+      // no resolution needed: use the generated custom decoders (private model copy, globals untouched)
+      data = new SpecificData(base.getClassLoader());
+      base.getConversions().forEach(data::addLogicalTypeConversion);
+      data.setCustomCoders(true);
+    }
     return new SpecificDatumReader<>(writer, reader, data);
   }
 
