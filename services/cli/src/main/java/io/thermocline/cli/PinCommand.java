@@ -85,7 +85,7 @@ public final class PinCommand implements Runnable {
         @Option(names = "--va-end", paramLabel = "ADDR", converter = AddressConverter.class,
                 description = "End of the covered range (exclusive; hex 0x... or decimal).")
         Long vaEnd;
-        @Option(names = "--tier", description = "Wanted tier: ${COMPLETION-CANDIDATES}.")
+        @Option(names = "--tier", description = "Wanted tier: DRAM, CXL, DEVICE_COHERENT or DEVICE_PRIVATE.")
         TierKind tier;
         @Option(names = "--node", description = "Wanted NUMA node id.")
         Integer node;

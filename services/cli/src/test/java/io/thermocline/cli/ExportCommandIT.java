@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -218,6 +219,16 @@ class ExportCommandIT {
             stop.set(true);
             writer.join(30_000);
         }
+    }
+
+    @Test
+    void aCatalogueTopicMissingOnTheBrokerIsAClearError(@TempDir Path dir) throws Exception {
+        String missing = Topics.DLQ.name();
+        boolean exists = cluster.admin().listTopics().names().get(30, TimeUnit.SECONDS).contains(missing);
+        Assumptions.assumeFalse(exists, missing + " was created by another test of this JVM");
+        CliRun r = export("--topic", missing, "--format", "csv", "--out", dir.toString(), "--timeout", "20s");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("topic " + missing + " does not exist"), r.toString());
     }
 
     /** The real launcher classpath (runtime scope, no Hadoop) in a child JVM: Parquet needs no Hadoop. */
