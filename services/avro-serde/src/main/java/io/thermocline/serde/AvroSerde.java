@@ -12,6 +12,15 @@ public class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final AvroSerializer<T> serializer;
   private final AvroDeserializer<T> deserializer;
 
+  /**
+   * For reflective construction (e.g. Streams' {@code default.value.serde}): the record class comes
+   * from {@code specific.avro.key.type} / {@code specific.avro.value.type}, else the writer schema.
+   */
+  public AvroSerde() {
+    this.serializer = new AvroSerializer<>();
+    this.deserializer = new AvroDeserializer<>();
+  }
+
   /** Client created by {@link #configure} from {@code schema.registry.url}. */
   public AvroSerde(Class<T> type) {
     this.serializer = new AvroSerializer<>();

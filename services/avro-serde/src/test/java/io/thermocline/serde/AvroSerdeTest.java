@@ -253,6 +253,24 @@ class AvroSerdeTest {
   }
 
   @Test
+  void reflectivelyConstructedSerdeTakesItsTypeFromConfig() throws Exception {
+    String scope = "serde-noarg-" + System.nanoTime();
+    Map<String, Object> cfg = Map.of(RegistryClientConfig.SCHEMA_REGISTRY_URL, "mock://" + scope,
+        AvroSerdeConfig.SPECIFIC_AVRO_KEY_TYPE, SampleKey.class.getName());
+    @SuppressWarnings("unchecked")
+    Serde<SampleKey> serde = org.apache.kafka.common.utils.Utils.newInstance(AvroSerde.class.getName(), Serde.class);
+    try {
+      serde.configure(cfg, true);
+      SampleKey key = new SampleKey("k", 3L);
+      assertEquals(key, serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, key)));
+      assertEquals(List.of(TOPIC + "-key"), InMemorySchemaRegistryClient.forScope(scope).listSubjects());
+    } finally {
+      serde.close();
+      InMemorySchemaRegistryClient.dropScope(scope);
+    }
+  }
+
+  @Test
   void deserializerWithoutTypeUsesTheWriterSchemaClass() {
     byte[] bytes = valueSerializer(NO_CONFIG).serialize(TOPIC, Samples.batch("h", 5, 2));
     AvroDeserializer<SampleBatch> de = new AvroDeserializer<>(registry, null);
