@@ -65,6 +65,13 @@ public final class OwnerTracker {
         return pfnOfPage.getOrDefault(pageKey(pid, vaddr), -1L);
     }
 
+    /** Frames with a known owner, ascending. */
+    public long[] ownedPfns() {
+        long[] out = ownerOfPfn.keySet().stream().mapToLong(Long::longValue).toArray();
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
     /** Current owner record of a frame, or null. */
     public OwnerObservation ownerOf(long pfn) {
         Owned o = ownerOfPfn.get(pfn);
