@@ -43,13 +43,15 @@ final class KernelReclaim {
 
     /**
      * Demotes from {@code node} the {@code extra} least recently accessed pages plus whatever is needed to reach
-     * the promotion watermark. Appends DEMOTE_COLD decisions.
+     * the promotion watermark. Appends DEMOTE_COLD decisions; returns how many of them go beyond the watermark
+     * top-up (room for {@code extra} promotions).
      */
-    void demote(MachineView v, int node, int extra, List<Decision> out) {
-        int need = extra + Math.max(0, promoWmark(v, node) - v.freePages(node));
-        if (need <= 0) return;
+    int demote(MachineView v, int node, int extra, List<Decision> out) {
+        int topUp = Math.max(0, promoWmark(v, node) - v.freePages(node));
+        int need = extra + topUp;
+        if (need <= 0) return 0;
         int target = Tiers.demotionTarget(v, node);
-        if (target < 0) return;
+        if (target < 0) return 0;
         need = Math.min(need, v.freePages(target));
         long base = v.nodeBasePfn(node);
         int cap = v.node(node).capacityPages();
@@ -60,10 +62,12 @@ final class KernelReclaim {
             if (s >= 0) keys[k++] = ((long) lastSeen[s] << 32) | s;
         }
         Arrays.sort(keys, 0, k);
-        for (int i = 0; i < Math.min(need, k); i++) {
+        int n = Math.min(need, k);
+        for (int i = 0; i < n; i++) {
             int s = (int) (keys[i] & 0xFFFF_FFFFL);
             EmuProcess p = v.processOfSlot(s);
             out.add(Decision.demote(p.pid(), v.vaOfSlot(s), v.pfnOfSlot(s), target));
         }
+        return Math.max(0, n - topUp);
     }
 }

@@ -62,19 +62,9 @@ public final class KmmscandPolicy implements PlacementPolicy {
             scannedOnce[s] = true;
         }
         List<Decision> out = new ArrayList<>();
-        int reserve = KernelReclaim.highWmark(v, TARGET_NODE);
-        int room = Math.max(0, v.freePages(TARGET_NODE) - reserve);
-        int failed = 0;
-        for (int s : hot) {
-            if (room == 0) {
-                failed++;
-                continue;
-            }
-            room--;
-            EmuProcess p = v.processOfSlot(s);
-            out.add(Decision.promote(p.pid(), v.vaOfSlot(s), v.pfnOfSlot(s), TARGET_NODE));
-        }
-        if (failed > 0) reclaim.demote(v, TARGET_NODE, failed, out); // failed pages are dropped from the list
+        int[] cand = new int[hot.size()];
+        for (int i = 0; i < cand.length; i++) cand[i] = hot.get(i);
+        Numab2Policy.promote(v, cand, cand.length, reclaim, out, TARGET_NODE);
         return out;
     }
 }

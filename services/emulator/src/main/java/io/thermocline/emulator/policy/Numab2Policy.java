@@ -110,31 +110,43 @@ public final class Numab2Policy implements PlacementPolicy {
             faults[nf++] = (Math.max(0, tf - winStart) << 32) | s;
         }
         Arrays.sort(faults, 0, nf);
-        int failed = 0;
-        int promoted = 0;
-        int fastNode = -1;
+        int[] cand = new int[nf];
+        int nc = 0;
         for (int i = 0; i < nf; i++) {
-            int s = (int) (faults[i] & 0xFFFF_FFFFL);
             long tf = winStart + (faults[i] >>> 32);
             if (!rateLimitAllows(tf)) {
                 rateLimited++;
                 continue;
             }
             thCandidates++;
-            if (fastNode < 0 || v.freePages(fastNode) - promoted - 1 < KernelReclaim.highWmark(v, fastNode)) {
-                fastNode = Tiers.fastNodeWithRoom(v, promoted + 1, KernelReclaim.highWmark(v, 0));
-            }
-            if (fastNode < 0) {
-                failed++;
-                continue;
-            }
-            EmuProcess p = v.processOfSlot(s);
-            out.add(Decision.promote(p.pid(), v.vaOfSlot(s), v.pfnOfSlot(s), fastNode));
-            promoted++;
+            cand[nc++] = (int) (faults[i] & 0xFFFF_FFFFL);
         }
         adjustThreshold(in.windowEndNs());
-        if (failed > 0) {
-            for (int n = 0; n < v.nodeCount(); n++) if (v.isFast(n)) reclaim.demote(v, n, failed, out);
+        promote(v, cand, nc, reclaim, out, -1);
+    }
+
+    /**
+     * Promotes candidates to the fastest DRAM node. When it lacks room above its high watermark, kswapd (woken by
+     * the failing promotions, running through the epoch) demotes as many least recently used pages as the
+     * promotions need plus the promotion watermark; demotions are listed first so the room exists.
+     */
+    static void promote(MachineView v, int[] cand, int nc, KernelReclaim reclaim, List<Decision> out, int target) {
+        if (nc == 0) return;
+        int fastNode = target;
+        for (int n : Tiers.cpuNodesByLatency(v)) {
+            if (fastNode >= 0) break;
+            if (v.isFast(n)) {
+                fastNode = n;
+                break;
+            }
+        }
+        if (fastNode < 0) return;
+        int room = Math.max(0, v.freePages(fastNode) - KernelReclaim.highWmark(v, fastNode));
+        if (nc > room) room += reclaim.demote(v, fastNode, nc - room, out);
+        for (int i = 0; i < Math.min(nc, room); i++) {
+            int s = cand[i];
+            EmuProcess p = v.processOfSlot(s);
+            out.add(Decision.promote(p.pid(), v.vaOfSlot(s), v.pfnOfSlot(s), fastNode));
         }
     }
 
