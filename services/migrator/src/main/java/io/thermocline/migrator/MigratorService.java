@@ -85,6 +85,8 @@ public final class MigratorService implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private TopicPartition decisionPartition;
     private volatile boolean ready;
+    /** Test seam: runs after a batch was executed and before its transaction; a throw here is a crash. */
+    volatile Runnable afterExecute = () -> { };
     private volatile long batches;
 
     public MigratorService(MigratorConfig config, MigrationTarget target, SerdeFactory serdes, MeterRegistry meters,
@@ -241,6 +243,7 @@ public final class MigratorService implements AutoCloseable {
                         moveSer.serialize(Topics.PFN_MOVES.name(), o.move())));
             }
         }
+        afterExecute.run();
         publish(out, Map.of(decisionPartition, new OffsetAndMetadata(lastOffset + 1)));
         if (journal != null) {
             journal.committed();
