@@ -55,6 +55,13 @@ missing=$(find "$ROOT/opt/java/openjdk" -name '*.so' -type f -exec ldd {} \; 2>/
 while read -r lib; do copy_lib "$lib"; done < "$WORK/libs"
 # the dynamic loader itself (ldd prints it as a bare path)
 copy_lib /lib64/ld-linux-x86-64.so.2
+# glibc libraries that native code in the services' dependencies links against but the JDK does not:
+# RocksDB JNI (librocksdbjni: libpthread, librt, libdl, libstdc++, libgcc_s), JNA (libc only), DNS (libresolv)
+for lib in libpthread.so.0 librt.so.1 libdl.so.2 libresolv.so.2 libstdc++.so.6 libgcc_s.so.1; do
+  src="$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')"
+  [ -n "$src" ] || { echo "missing $lib on this machine" >&2; exit 1; }
+  copy_lib "$src"
+done
 # the system CA bundle (the jlink'ed cacerts may be a stub on distribution JDKs)
 [ -f /etc/ssl/certs/java/cacerts ] && cp -L /etc/ssl/certs/java/cacerts "$ROOT/opt/java/openjdk/lib/security/cacerts"
 
