@@ -376,8 +376,10 @@ public final class Emulation {
         for (Run r : runs) reports.add(PolicyReport.of(r.policy.name(), r.metrics, cfg.perEpoch()));
         double wall = (System.nanoTime() - t0) / 1e9;
         lastRuns = runs;
+        // actual mean accesses per epoch (traces set their own)
+        long perEpoch = reports.isEmpty() ? 0 : Math.round((double) reports.get(0).accesses() / cfg.epochs());
         return new EmulationReport(workloadName, cfg.seed(), cfg.epochs(), footprintPages, fastPages,
-                cfg.accessesPerEpoch(), cfg.epochMs(), cfg.host(), wall, reports);
+                perEpoch, cfg.epochMs(), cfg.host(), wall, reports);
     }
 
     private List<Run> lastRuns = List.of();
