@@ -90,6 +90,7 @@ public final class HotnessTopology {
     public static final String DECIDE = "stage2-decide";
     public static final String SUMMARY_STORE = "stage2-summary-store";
     public static final String HOST_STATE_STORE = "stage2-host-state-store";
+    public static final String STALE_STORE = "stage2-stale-frames-store";
     public static final String SINK_DECISIONS = "sink-decisions";
 
     private HotnessTopology() {
@@ -116,6 +117,7 @@ public final class HotnessTopology {
         builder.addStateStore(kv(HOST_VIEW_STORE, Serdes.String()));
         builder.addStateStore(kv(SUMMARY_STORE, Serdes.Bytes()));
         builder.addStateStore(kv(HOST_STATE_STORE, Serdes.String()));
+        builder.addStateStore(kv(STALE_STORE, Serdes.Bytes()));
 
         builder.globalTable(Topics.POLICY_PINS.name(), Consumed.with(pinKey, pin).withName(SRC_PINS),
                 Materialized.<PinKey, PolicyPin, KeyValueStore<Bytes, byte[]>>as(PINS_STORE)
@@ -171,7 +173,7 @@ public final class HotnessTopology {
         // stage 2: per host (same task: everything above is partitioned by host)
         summaries.merge(moves, Named.as(MERGE_1)).merge(owners, Named.as(MERGE_2)).merge(nodes, Named.as(MERGE_3))
                 .process(() -> new Stage2Processor(config), Named.as(DECIDE), SUMMARY_STORE, HOST_STATE_STORE,
-                        HOST_VIEW_STORE)
+                        HOST_VIEW_STORE, STALE_STORE)
                 .to(Topics.DECISIONS.name(), Produced.with(hostKey, decision).withName(SINK_DECISIONS));
         return builder;
     }

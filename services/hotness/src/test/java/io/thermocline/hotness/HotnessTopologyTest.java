@@ -238,9 +238,10 @@ class HotnessTopologyTest {
             int qi = qs.indexOf((int) (q & 511));
             assertEquals(750, qs.heatAt(qi));
             assertEquals(1, qs.genAt(qi));
-            HostState hs = f.hostState(h);
-            assertNotNull(hs.stale.get(p));
-            assertEquals(0, hs.stale.get(p).generation());
+            KeyValueStore<Bytes, byte[]> stale = f.driver.getKeyValueStore(HotnessTopology.STALE_STORE);
+            byte[] st = stale.get(StoreKeys.hostLong(h, p));
+            assertNotNull(st, "the old frame is remembered as stale");
+            assertEquals(0, java.nio.ByteBuffer.wrap(st).getInt(), "stale up to generation 0");
             KeyValueStore<Bytes, byte[]> heat = f.driver.getKeyValueStore(HotnessTopology.HEAT_STORE);
             byte[] oldBlock = heat.get(StoreKeys.hostLong(h, p >> Fixture.SHIFT));
             assertTrue(oldBlock == null || BlockState.fromBytes(oldBlock).indexOf((int) (p & 511)) < 0,

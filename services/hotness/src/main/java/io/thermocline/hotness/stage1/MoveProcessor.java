@@ -15,6 +15,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * Stage 1: a page moved to a new frame. The old PFN's state is tombstoned (a short-lived
  * forwarding entry remains so late samples credit the moved page), its heat is carried to the new
  * PFN with generation + 1, its owner is re-keyed, and stage 2 learns the old (pfn, generation) is stale.
+ * Both blocks are summarized again at the next half window (not per move: moves come in bursts).
  */
 public final class MoveProcessor implements Processor<HostKey, PfnMove, HostKey, Stage2Event> {
 
@@ -23,6 +24,7 @@ public final class MoveProcessor implements Processor<HostKey, PfnMove, HostKey,
     private final HotnessConfig config;
     private ProcessorContext<HostKey, Stage2Event> context;
     private Stage1Stores stores;
+    private DirtyBlocks dirty;
 
     public MoveProcessor(HotnessConfig config) {
         this.config = config;
@@ -32,6 +34,7 @@ public final class MoveProcessor implements Processor<HostKey, PfnMove, HostKey,
     public void init(ProcessorContext<HostKey, Stage2Event> context) {
         this.context = context;
         this.stores = new Stage1Stores(config, context);
+        this.dirty = new DirtyBlocks(config, context, stores);
     }
 
     @Override
@@ -91,13 +94,10 @@ public final class MoveProcessor implements Processor<HostKey, PfnMove, HostKey,
         if (dst != src) {
             stores.save(host, newBlock, dst);
         }
-        HostKey hk = new HostKey(host);
         long t = record.timestamp();
-        context.forward(record.withKey(hk).withValue(new MoveNotice(host, oldPfn, oldGen, newPfn, newGen, t)));
-        long end = Math.max(src.lastWindowEndMs(), 0);
-        context.forward(record.withKey(hk).withValue(stores.summarize(host, oldBlock, src, end, -1)));
-        if (dst != src) {
-            context.forward(record.withKey(hk).withValue(stores.summarize(host, newBlock, dst, end, -1)));
-        }
+        context.forward(record.withKey(new HostKey(host))
+                .withValue(new MoveNotice(host, oldPfn, oldGen, newPfn, newGen, t)));
+        dirty.mark(host, oldBlock);
+        dirty.mark(host, newBlock);
     }
 }

@@ -7,10 +7,6 @@ import io.thermocline.hotness.HotnessConfig;
 import io.thermocline.hotness.state.BlockState;
 import io.thermocline.hotness.state.OwnerInfo;
 import io.thermocline.hotness.state.Stage2Event;
-import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,7 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Stage 1 join with PageOwner: keeps each frame's owner (pid, VA, cgroup, comm, folio order) and
  * tracks owned pages (cold until sampled) so the coldest can be demoted even if never sampled.
- * A tombstone (frame freed) drops the frame's state. Blocks changed here are summarized once per window.
+ * A tombstone (frame freed) drops the frame's state. Blocks changed here are summarized every half window.
  */
 public final class OwnerProcessor implements Processor<PfnKey, PageOwner, HostKey, Stage2Event> {
 
@@ -27,7 +23,7 @@ public final class OwnerProcessor implements Processor<PfnKey, PageOwner, HostKe
     private final HotnessConfig config;
     private ProcessorContext<HostKey, Stage2Event> context;
     private Stage1Stores stores;
-    private final Set<String> dirty = new LinkedHashSet<>();
+    private DirtyBlocks dirty;
 
     public OwnerProcessor(HotnessConfig config) {
         this.config = config;
@@ -37,7 +33,7 @@ public final class OwnerProcessor implements Processor<PfnKey, PageOwner, HostKe
     public void init(ProcessorContext<HostKey, Stage2Event> context) {
         this.context = context;
         this.stores = new Stage1Stores(config, context);
-        context.schedule(Duration.ofMillis(config.windowAdvanceMs()), PunctuationType.STREAM_TIME, this::flush);
+        this.dirty = new DirtyBlocks(config, context, stores);
     }
 
     @Override
@@ -66,18 +62,7 @@ public final class OwnerProcessor implements Processor<PfnKey, PageOwner, HostKe
             }
         }
         stores.save(host, block, s);
-        dirty.add(host + '\0' + block);
+        dirty.mark(host, block);
     }
 
-    private void flush(long timestamp) {
-        for (String k : dirty) {
-            int sep = k.indexOf('\0');
-            String host = k.substring(0, sep);
-            long block = Long.parseLong(k.substring(sep + 1));
-            BlockState s = stores.load(host, block);
-            long end = Math.max(s.lastWindowEndMs(), timestamp);
-            context.forward(new Record<>(new HostKey(host), stores.summarize(host, block, s, end, -1), timestamp));
-        }
-        dirty.clear();
-    }
 }

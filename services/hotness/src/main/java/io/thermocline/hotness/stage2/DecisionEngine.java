@@ -61,6 +61,12 @@ public final class DecisionEngine {
     public record Result(List<MigrationDecision> decisions, long thresholdHeat, long hotPages, long trackedPages) {
     }
 
+    /** Frames tombstoned by a move: a candidate with generation &lt;= the returned one is stale; -1 = not stale. */
+    @FunctionalInterface
+    public interface StaleFrames {
+        int staleGeneration(long pfn);
+    }
+
     private final HotnessConfig config;
 
     public DecisionEngine(HotnessConfig config) {
@@ -68,7 +74,7 @@ public final class DecisionEngine {
     }
 
     public Result evaluate(String host, long nowMs, HostView view, HostState hs, Iterable<BlockSummary> summaries,
-                           List<PolicyPin> pins) {
+                           List<PolicyPin> pins, StaleFrames stale) {
         long advance = config.windowAdvanceMs();
         long window = nowMs / advance;
         double f = config.decayFactor();
@@ -117,7 +123,6 @@ public final class DecisionEngine {
         long threshold = Math.max(1, Heat16.binFloor(Math.min(thresholdBin, BlockSummary.BINS - 1)));
         view.threshold(threshold);
 
-        hs.stale.values().removeIf(st -> st.untilMs() < nowMs);
         Set<Long> seen = new HashSet<>();
         Plan plan = new Plan(host, nowMs, window, view, hs);
 
@@ -127,7 +132,7 @@ public final class DecisionEngine {
         judged.addAll(cold);
         Set<Long> pinnedPfns = new HashSet<>();
         for (Page p : judged) {
-            if (!pinnedPfns.add(p.c().pfn()) || isStale(hs, p)) {
+            if (!pinnedPfns.add(p.c().pfn()) || isStale(stale, p)) {
                 continue;
             }
             Pins.Judgement j = Pins.judge(pins, p.c().pid(), p.c().vaddr(), p.c().cgroup(), p.c().comm(), p.node(), view);
@@ -147,16 +152,21 @@ public final class DecisionEngine {
         }
 
         // 2. promotion candidates: hot, on a slower tier, stable, not recently demoted
-        boolean newWindow = window > hs.lastEvalWindow;
-        Map<Long, Integer> streaks = new HashMap<>();
+        Map<PageRef, HostState.Streak> streaks = new HashMap<>();
         List<Page> promote = new ArrayList<>();
         for (Page p : hot) {
             long pfn = p.c().pfn();
             if (!seen.add(pfn)) {
                 continue;
             }
-            if (isStale(hs, p)) {
+            if (isStale(stale, p)) {
+                // the page moved: no decision for the old frame, but its streak follows the page (pid, VA)
                 hs.count(Counters.STALE_DROPPED, 1);
+                PageRef moved = new PageRef(p.c().pid(), p.c().vaddr());
+                HostState.Streak st = hs.hotStreak.get(moved);
+                if (st != null) {
+                    streaks.putIfAbsent(moved, st);
+                }
                 continue;
             }
             if (p.heat() < threshold || view.rankOf(p.node()) <= fastRank) {
@@ -166,25 +176,28 @@ public final class DecisionEngine {
                 hs.count(Counters.PIN_BLOCKED, 1);
                 continue;
             }
-            RecentMove rm = hs.recent.get(new PageRef(p.c().pid(), p.c().vaddr()));
+            PageRef ref = new PageRef(p.c().pid(), p.c().vaddr());
+            RecentMove rm = hs.recent.get(ref);
             if (rm != null && window - rm.window() < config.cooldownWindows()) {
                 // demoted recently (ping-pong guard), or promoted recently and the move is still in flight
                 hs.count(rm.direction() < 0 ? Counters.COOLDOWN_BLOCKED : Counters.IN_FLIGHT, 1);
                 continue;
             }
-            // a streak counts windows, not evaluations (a host may be evaluated again within a window)
-            int streak = hs.hotStreak.getOrDefault(pfn, 0) + (newWindow ? 1 : 0);
-            streak = Math.max(streak, 1);
-            streaks.put(pfn, streak);
-            if (streak < config.promoteMinHotWindows()) {
+            // a streak counts sampling windows of evidence, not evaluations
+            long ew = p.evidenceMs() / advance;
+            HostState.Streak prev = hs.hotStreak.get(ref);
+            HostState.Streak cur = prev == null ? new HostState.Streak(1, ew)
+                    : ew == prev.lastWindow() + 1 ? new HostState.Streak(prev.count() + 1, ew)
+                    : ew > prev.lastWindow() + 1 ? new HostState.Streak(1, ew) : prev;
+            streaks.put(ref, cur);
+            if (cur.count() < config.promoteMinHotWindows()) {
                 hs.count(Counters.HYSTERESIS_HELD, 1);
                 continue;
             }
             promote.add(p);
         }
-        if (newWindow) {
-            hs.hotStreak.clear();
-        }
+        // keep streaks of pages not seen this time for one more window (their block may not have been refolded)
+        hs.hotStreak.values().removeIf(st -> st.lastWindow() < window - 2);
         hs.hotStreak.putAll(streaks);
         promote.sort(Comparator.comparingLong(Page::heat).reversed().thenComparingLong(p -> p.c().pfn()));
 
@@ -198,7 +211,7 @@ public final class DecisionEngine {
             if (!seen.add(pfn) || p.heat() >= threshold || view.rankOf(p.node()) >= view.maxRank()) {
                 continue;
             }
-            if (isStale(hs, p)) {
+            if (isStale(stale, p)) {
                 hs.count(Counters.STALE_DROPPED, 1);
                 continue;
             }
@@ -294,9 +307,9 @@ public final class DecisionEngine {
                 .map(NodeInfo::node).orElse(-1);
     }
 
-    private static boolean isStale(HostState hs, Page p) {
-        HostState.Stale st = hs.stale.get(p.c().pfn());
-        return st != null && p.c().generation() <= st.generation();
+    private static boolean isStale(StaleFrames stale, Page p) {
+        int g = stale.staleGeneration(p.c().pfn());
+        return g >= 0 && p.c().generation() <= g;
     }
 
     private static void addAll(List<Page> out, List<Candidate> list, BlockSummary s, double scale) {

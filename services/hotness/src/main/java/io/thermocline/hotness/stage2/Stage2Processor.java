@@ -11,6 +11,7 @@ import io.thermocline.hotness.state.MoveNotice;
 import io.thermocline.hotness.state.NodeUpdate;
 import io.thermocline.hotness.state.Stage2Event;
 import io.thermocline.hotness.state.StoreKeys;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class Stage2Processor implements Processor<HostKey, Stage2Event, HostKey, MigrationDecision> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Stage2Processor.class);
+    private static final int STALE_BYTES = Integer.BYTES + Long.BYTES;
 
     private final HotnessConfig config;
     private final DecisionEngine engine;
@@ -42,6 +44,7 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
     private KeyValueStore<Bytes, byte[]> summaries;
     private KeyValueStore<String, byte[]> hostStates;
     private KeyValueStore<String, byte[]> views;
+    private KeyValueStore<Bytes, byte[]> stale;
     private final Set<String> dirty = new LinkedHashSet<>();
 
     public Stage2Processor(HotnessConfig config) {
@@ -55,6 +58,7 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         this.summaries = context.getStateStore(HotnessTopology.SUMMARY_STORE);
         this.hostStates = context.getStateStore(HotnessTopology.HOST_STATE_STORE);
         this.views = context.getStateStore(HotnessTopology.HOST_VIEW_STORE);
+        this.stale = context.getStateStore(HotnessTopology.STALE_STORE);
         // Half-window cadence: in a deployment the fold and stage 2 share a task fed by the by-host topics, so
         // the punctuation after the record that closed a window sees all its summaries. In a single-task driver
         // (TopologyTestDriver) stream time moves with the raw input first; a settle heartbeat half a window
@@ -75,13 +79,8 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
             }
             dirty.add(s.host());
         } else if (e instanceof MoveNotice m) {
-            HostState hs = HostState.fromBytes(hostStates.get(m.host()));
-            hs.stale.put(m.oldPfn(), new HostState.Stale(m.oldGeneration(), m.timeMs() + config.moveTtlMs()));
-            Integer streak = hs.hotStreak.remove(m.oldPfn());
-            if (streak != null) {
-                hs.hotStreak.put(m.newPfn(), streak);
-            }
-            hostStates.put(m.host(), hs.toBytes());
+            stale.put(StoreKeys.hostLong(m.host(), m.oldPfn()), ByteBuffer.allocate(STALE_BYTES)
+                    .putInt(m.oldGeneration()).putLong(m.timeMs() + config.moveTtlMs()).array());
             dirty.add(m.host());
         } else if (e instanceof NodeUpdate n) {
             dirty.add(n.host());
@@ -96,6 +95,20 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         }
     }
 
+    /** Forgets moved-out frames whose staleness window is over. */
+    private void expireStale(String host, long nowMs) {
+        List<Bytes> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = stale.prefixScan(StoreKeys.hostPrefix(host), new BytesSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                if (ByteBuffer.wrap(kv.value).getLong(Integer.BYTES) < nowMs) {
+                    expired.add(kv.key);
+                }
+            }
+        }
+        expired.forEach(stale::delete);
+    }
+
     private void evaluate(String host, long nowMs) {
         HostState hs = HostState.fromBytes(hostStates.get(host));
         HostView view = HostView.fromBytes(views.get(host));
@@ -107,8 +120,12 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
                 blocks.add(BlockSummary.fromBytes(kv.value));
             }
         }
+        expireStale(host, nowMs);
         DecisionEngine.Result r = engine.evaluate(host, nowMs, view, hs,
-                blocks, Pins.active(context, HotnessTopology.PINS_STORE, host, nowMs));
+                blocks, Pins.active(context, HotnessTopology.PINS_STORE, host, nowMs), pfn -> {
+                    byte[] b = stale.get(StoreKeys.hostLong(host, pfn));
+                    return b == null ? -1 : ByteBuffer.wrap(b).getInt();
+                });
         hostStates.put(host, hs.toBytes());
         views.put(host, view.toBytes());
         HostKey key = new HostKey(host);

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Stage-2 state of one host: rate-limit bucket, hysteresis, recent moves, stale frames, counters. */
+/** Stage-2 state of one host: rate-limit bucket, hysteresis, recent moves, counters. */
 public final class HostState {
 
     /** Page identity that survives moves: (pid, vaddr). */
@@ -21,17 +21,16 @@ public final class HostState {
     public record RecentMove(long window, int direction) {
     }
 
-    /** A frame whose state was tombstoned by a move: candidates with generation &lt;= gen are stale until untilMs. */
-    public record Stale(int generation, long untilMs) {
-    }
-
     public double tokensBytes = -1;
     public long lastRefillMs = -1;
     public long lastEvalWindow = -1;
-    /** Consecutive evaluations each (pfn) stayed a promotion candidate above the threshold. */
-    public final Map<Long, Integer> hotStreak = new HashMap<>();
+    /** Hot streak of a page: consecutive sampling windows it was above the threshold, and the last one. */
+    public record Streak(int count, long lastWindow) {
+    }
+
+    /** Streaks of current promotion candidates. */
+    public final Map<PageRef, Streak> hotStreak = new HashMap<>();
     public final Map<PageRef, RecentMove> recent = new HashMap<>();
-    public final Map<Long, Stale> stale = new HashMap<>();
     /** Monotone counters, by name (see {@link Counters}). */
     public final Map<String, Long> counters = new LinkedHashMap<>();
 
@@ -54,8 +53,10 @@ public final class HostState {
             out.writeLong(lastEvalWindow);
             out.writeInt(hotStreak.size());
             for (var e : hotStreak.entrySet()) {
-                out.writeLong(e.getKey());
-                out.writeInt(e.getValue());
+                out.writeInt(e.getKey().pid());
+                out.writeLong(e.getKey().vaddr());
+                out.writeInt(e.getValue().count());
+                out.writeLong(e.getValue().lastWindow());
             }
             out.writeInt(recent.size());
             for (var e : recent.entrySet()) {
@@ -63,12 +64,6 @@ public final class HostState {
                 out.writeLong(e.getKey().vaddr());
                 out.writeLong(e.getValue().window());
                 out.writeByte(e.getValue().direction());
-            }
-            out.writeInt(stale.size());
-            for (var e : stale.entrySet()) {
-                out.writeLong(e.getKey());
-                out.writeInt(e.getValue().generation());
-                out.writeLong(e.getValue().untilMs());
             }
             out.writeInt(counters.size());
             for (var e : counters.entrySet()) {
@@ -93,15 +88,11 @@ public final class HostState {
             s.lastEvalWindow = in.readLong();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                s.hotStreak.put(in.readLong(), in.readInt());
+                s.hotStreak.put(new PageRef(in.readInt(), in.readLong()), new Streak(in.readInt(), in.readLong()));
             }
             n = in.readInt();
             for (int i = 0; i < n; i++) {
                 s.recent.put(new PageRef(in.readInt(), in.readLong()), new RecentMove(in.readLong(), in.readByte()));
-            }
-            n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                s.stale.put(in.readLong(), new Stale(in.readInt(), in.readLong()));
             }
             n = in.readInt();
             for (int i = 0; i < n; i++) {

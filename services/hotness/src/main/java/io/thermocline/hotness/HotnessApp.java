@@ -1,0 +1,104 @@
+package io.thermocline.hotness;
+
+import io.thermocline.hotness.errors.UncaughtHandler;
+import io.thermocline.hotness.iq.QueryServer;
+import io.thermocline.topics.SerdeFactory;
+import io.thermocline.topics.TopicAdmin;
+import io.thermocline.topics.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hotness service: one Kafka Streams instance of {@link HotnessTopology} plus its interactive-query
+ * endpoint. Configure with an optional properties file (first argument) and TC_HOTNESS_* variables.
+ */
+public final class HotnessApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HotnessApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final HotnessConfig config;
+    private final KafkaStreams streams;
+    private final QueryServer queries;
+
+    public HotnessApp(HotnessConfig config, SerdeFactory serdes) throws IOException {
+        this.config = config;
+        LOG.info("hotness config {}", config.masked());
+        Properties props = StreamsProperties.of(config, serdes);
+        Topology topology = HotnessTopology.build(new StreamsBuilder(), config, serdes).build(props);
+        LOG.info("hotness topology:\n{}", topology.describe());
+        this.streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(new UncaughtHandler());
+        streams.setStateListener((now, before) -> LOG.info("streams state {} -> {}", before, now));
+        String server = props.getProperty(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
+        if (config.httpPort() > 0 && server != null) {
+            this.queries = new QueryServer(streams, HostInfo.buildFromEndpoint(server), config.httpPort(),
+                    config.blockShift());
+        } else {
+            this.queries = null;
+        }
+    }
+
+    /** Creates missing catalogue topics, then starts Streams and the query endpoint. */
+    public HotnessApp start() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.getString(HotnessConfig.BOOTSTRAP_SERVERS)))) {
+            TopicAdmin.ensureTopics(admin, Topics.ALL, 0, config.getShort(HotnessConfig.REPLICATION_FACTOR));
+        }
+        streams.start();
+        if (queries != null) {
+            queries.start();
+        }
+        return this;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public int queryPort() {
+        return queries == null ? -1 : queries.port();
+    }
+
+    @Override
+    public void close() {
+        if (queries != null) {
+            queries.close();
+        }
+        streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Object> base = new HashMap<>();
+        if (args.length > 0) {
+            Properties file = new Properties();
+            try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+                file.load(in);
+            }
+            file.forEach((k, v) -> base.put(k.toString(), v));
+        }
+        HotnessConfig config = HotnessConfig.fromEnv(base, System.getenv());
+        HotnessApp app = new HotnessApp(config, RegistrySerdes.of(config)).start();
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            done.countDown();
+        }, "hotness-shutdown"));
+        done.await();
+    }
+}
