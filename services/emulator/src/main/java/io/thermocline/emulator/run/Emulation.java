@@ -325,9 +325,7 @@ public final class Emulation {
         int curLen = lengths;
         Lookahead curLa = anyClairvoyant ? lookahead(0, cur, curLen, la[0]) : null;
         for (Run r : runs) {
-            r.decisionRound(-1, 0, 0, List.of(), curLa);
-            r.prevMig = r.m.migrationNs();
-            r.prevMig = 0; // pre-run moves are charged to epoch 0
+            r.decisionRound(-1, 0, 0, List.of(), curLa); // its moves and costs count in epoch 0
         }
         ExecutorService pool = cfg.threads() > 1 ? Executors.newFixedThreadPool(cfg.threads(), r -> {
             Thread t = new Thread(r, "emulator-policy");
