@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             EmulateCommand.class,
             ExportCommand.class,
             PinCommand.class,
+            ReplayCommand.class,
             TopCommand.class,
         })
 public final class ThermoclineCli implements Runnable {
