@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.thermocline.metrics.MetricDescriptor;
+import io.thermocline.metrics.StreamsMetricsBinder;
 import io.thermocline.metrics.ThermoclineMetrics;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -79,8 +80,13 @@ class DashboardTest {
         }
         assertTrue(all.contains("by (reason)"), "decisions by reason");
         assertTrue(all.contains("by (status)"), "results by status");
-        assertTrue(all.contains("kafka_stream_thread_"), "Kafka Streams metrics");
-        assertTrue(all.contains("kafka_stream_state_"), "RocksDB state-store metrics");
+        // names and labels StreamsMetricsIT saw on a running Streams app with a RocksDB store
+        assertTrue(all.contains("sum by (" + StreamsMetricsBinder.THREAD_LABEL + ") ("
+                + StreamsMetricsBinder.THREAD_PROCESS_RATE + ")"), "Kafka Streams thread metrics");
+        assertTrue(all.contains("sum by (" + StreamsMetricsBinder.ROCKSDB_STORE_LABEL + ") ("
+                + StreamsMetricsBinder.ROCKSDB_ESTIMATED_KEYS + ")"), "RocksDB keys per store");
+        assertTrue(all.contains("sum by (" + StreamsMetricsBinder.ROCKSDB_STORE_LABEL + ") ("
+                + StreamsMetricsBinder.ROCKSDB_MEMTABLE_BYTES + ")"), "RocksDB memtables per store");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.thermocline.metrics;
 
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -23,6 +24,13 @@ public final class ServiceMetrics implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceMetrics.class);
 
+    /**
+     * Kafka Streams' RocksDB "number-open-files" is a cumulative count that is always -1 (RocksDB no
+     * longer has the ticker behind it); Micrometer binds it as a counter, and a negative counter makes
+     * the whole Prometheus scrape fail. Denied here, before any meter is registered.
+     */
+    static final String BROKEN_ROCKSDB_OPEN_FILES = "kafka.stream.state.number.open.files";
+
     private final PrometheusMeterRegistry registry;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -35,7 +43,8 @@ public final class ServiceMetrics implements AutoCloseable {
         requireText(service, "service");
         requireText(host, "host");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags(ThermoclineMetrics.TAG_SERVICE, service, ThermoclineMetrics.TAG_HOST, host);
+        registry.config().commonTags(ThermoclineMetrics.TAG_SERVICE, service, ThermoclineMetrics.TAG_HOST, host)
+                .meterFilter(MeterFilter.deny(id -> id.getName().equals(BROKEN_ROCKSDB_OPEN_FILES)));
         ServiceMetrics metrics = new ServiceMetrics(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);

@@ -20,6 +20,19 @@ public final class StreamsMetricsBinder {
      */
     public static final String ROCKSDB_RECORDING_LEVEL = "DEBUG";
 
+    // Prometheus series and labels these binders produce (checked against a running app by
+    // StreamsMetricsIT; the Grafana dashboard uses them)
+    /** Records processed per second by a stream thread. */
+    public static final String THREAD_PROCESS_RATE = "kafka_stream_thread_process_rate";
+    /** RocksDB's estimate of the keys in a store (property metric, recording level INFO). */
+    public static final String ROCKSDB_ESTIMATED_KEYS = "kafka_stream_state_estimate_num_keys";
+    /** Bytes in a RocksDB store's memtables (property metric, recording level INFO). */
+    public static final String ROCKSDB_MEMTABLE_BYTES = "kafka_stream_state_size_all_mem_tables";
+    /** Label of the stream thread. */
+    public static final String THREAD_LABEL = "thread_id";
+    /** Label naming the RocksDB key-value store. */
+    public static final String ROCKSDB_STORE_LABEL = "rocksdb_state_id";
+
     private StreamsMetricsBinder() {
     }
 
