@@ -36,7 +36,8 @@ class EmulateCommandTest {
     void writesTheContractJsonAndPrintsATable() throws Exception {
         Path json = dir.resolve("out.json");
         Result r = run("--workload", "gups-hotset", "--footprint", "32MiB", "--fast-ratio", "0.25", "--epochs", "20",
-                "--seed", "1", "--policies", "all", "--accesses-per-epoch", "20000", "--report-json", json.toString());
+                "--seed", "1", "--policies", "first-touch,numab2,kmmscand,damon,oracle", "--accesses-per-epoch", "20000",
+                "--report-json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("oracle") && r.out().contains("numab2"), r.out());
         JsonNode n = new ObjectMapper().readTree(Files.readString(json));
@@ -58,9 +59,17 @@ class EmulateCommandTest {
         // same seed -> same report (minus wall time)
         Path json2 = dir.resolve("out2.json");
         run("--workload", "gups-hotset", "--footprint", "32MiB", "--epochs", "20", "--accesses-per-epoch", "20000",
-                "--report-json", json2.toString());
+                "--policies", "first-touch,numab2,kmmscand,damon,oracle", "--report-json", json2.toString());
         JsonNode n2 = new ObjectMapper().readTree(Files.readString(json2));
         assertEquals(n.get("policies"), n2.get("policies"));
+    }
+
+    @Test
+    void allMeansTheBuiltInBaselinesPlusInstalledProvidersWithTheOracleLast() {
+        List<String> all = new io.thermocline.emulator.policy.PolicyRegistry().create("all").stream()
+                .map(io.thermocline.emulator.policy.PlacementPolicy::name).toList();
+        assertTrue(all.containsAll(List.of("first-touch", "numab2", "kmmscand", "damon", "oracle")), all.toString());
+        assertEquals("oracle", all.get(all.size() - 1));
     }
 
     @Test
