@@ -55,7 +55,10 @@ public final class DecisionExecutor {
     private final AppliedDecisions applied;
     private final Clock clock;
     private final LongSupplier nanoTime;
-    private final Set<String> recovered = new HashSet<>();
+    /** Frame value of a recovered decision whose move was not recorded (crash during the moves). */
+    public static final long UNKNOWN_FRAME = -1;
+    /** Decisions a previous instance had in flight: id -> frame it moved the page to, or UNKNOWN_FRAME. */
+    private final Map<String, Long> recovered = new HashMap<>();
     private final Map<MigrationStatus, Counter> counters = new EnumMap<>(MigrationStatus.class);
     private final Map<DecisionReason, Counter> bytesMoved = new EnumMap<>(DecisionReason.class);
     private final Counter duplicates;
@@ -94,8 +97,8 @@ public final class DecisionExecutor {
      * Decisions a previous instance was executing when it stopped (see {@link InflightJournal}): if such a decision
      * comes back and its page already sits on the target node in a new frame, that instance moved it.
      */
-    public void recoverInflight(Set<String> ids) {
-        recovered.addAll(ids);
+    public void recoverInflight(Map<String, Long> ids) {
+        recovered.putAll(ids);
     }
 
     /** Handles a batch in order; returns one outcome per decision. */
@@ -138,8 +141,9 @@ public final class DecisionExecutor {
                 out[i] = refuse(d, MigrationStatus.NOT_PRESENT, 0, "pid+VA maps no page", nowMs);
                 continue;
             }
-            if (current != d.getPfn() && recovered.remove(d.getDecisionId())
-                    && target.nodeOfPfn(current) == d.getToNode()) {
+            Long movedTo = recovered.remove(d.getDecisionId());
+            if (current != d.getPfn() && movedTo != null && (movedTo == UNKNOWN_FRAME
+                    ? target.nodeOfPfn(current) == d.getToNode() : movedTo == current)) {
                 long doneMs = clock.millis();
                 bytesMoved.get(d.getReason()).increment(PAGE_BYTES << d.getFolioOrder());
                 PfnMove move = new PfnMove(host, d.getPfn(), current, d.getPid(), d.getVaddr(), d.getFromNode(),

@@ -243,6 +243,9 @@ public final class MigratorService implements AutoCloseable {
                         moveSer.serialize(Topics.PFN_MOVES.name(), o.move())));
             }
         }
+        if (journal != null) {
+            journal.executed(outcomes);
+        }
         afterExecute.run();
         publish(out, Map.of(decisionPartition, new OffsetAndMetadata(lastOffset + 1)));
         if (journal != null) {

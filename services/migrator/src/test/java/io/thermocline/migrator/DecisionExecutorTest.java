@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -237,12 +236,17 @@ class DecisionExecutorTest {
         // a previous instance moved the page, then died before committing
         machine.movePage(PID, va(100), 0, io.thermocline.emulator.MoveCause.MIGRATOR);
         DecisionExecutor fresh = executor(0);
-        fresh.recoverInflight(Set.of("p100"));
+        fresh.recoverInflight(java.util.Map.of("p100", DecisionExecutor.UNKNOWN_FRAME));
         DecisionExecutor.Outcome o = fresh.execute(List.of(d)).get(0);
         assertEquals(MigrationStatus.MOVED, o.status());
         assertNotNull(o.move());
         assertEquals(old, o.move().getOldPfn());
         assertEquals(target.resolve(PID, va(100)), o.move().getNewPfn());
+        // a journal that recorded a different frame: someone else moved the page since, so it is stale
+        DecisionExecutor exact = executor(0);
+        exact.recoverInflight(java.util.Map.of("p100b", target.resolve(PID, va(100)) + 1));
+        MigrationDecision d2 = decision("p100b", 100, old, 0);
+        assertEquals(MigrationStatus.STALE_PFN, exact.execute(List.of(d2)).get(0).status());
         // without the journal the same situation is STALE_PFN
         assertEquals(MigrationStatus.STALE_PFN, executor(0).execute(List.of(promote("x", 100)).stream()
                 .map(x -> decision("y", 100, old, 0)).toList()).get(0).status());

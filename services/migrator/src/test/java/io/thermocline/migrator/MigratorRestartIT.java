@@ -248,6 +248,10 @@ class MigratorRestartIT {
 
     /** Every committed record of a topic (read_committed: aborted transactions are invisible). */
     static List<Object> readAll(LocalCluster cluster, TopicSpec<?, ?> t) {
+        return readAll(cluster, t, serdes);
+    }
+
+    static List<Object> readAll(LocalCluster cluster, TopicSpec<?, ?> t, SerdeFactory serdes) {
         Properties p = cluster.clientProperties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Object> out = new CopyOnWriteArrayList<>();

@@ -41,9 +41,25 @@ public final class OwnerTracker {
     /** Moves the migrator made: page -> new frame, consumed when the scan sees it. */
     private final Map<Long, Long> expected = new HashMap<>();
     private final Set<Long> seenInPass = new HashSet<>();
+    /** Frame changes not (yet) explained by a migrator move, oldest first: reported as KERNEL after the grace. */
+    private final Map<Long, Pending> pending = new java.util.LinkedHashMap<>();
+    private final long graceMs;
+
+    /** A frame change seen at {@code seenMs}, waiting for the migrator's PfnMove to explain it. */
+    record Pending(PfnMove move, long seenMs) {
+    }
 
     public OwnerTracker(String host) {
+        this(host, 0);
+    }
+
+    /**
+     * @param graceMs how long a frame change waits for the migrator's own PfnMove (read back from tc.pfn-moves, so
+     *                it can arrive after the scan that sees the change) before it is reported as a KERNEL move
+     */
+    public OwnerTracker(String host, long graceMs) {
         this.host = host;
+        this.graceMs = graceMs;
     }
 
     /** (pid, va) as one long: pid in the top 27 bits, the 4 KiB virtual page number (47-bit VA) in the low 36. */
@@ -53,7 +69,13 @@ public final class OwnerTracker {
 
     /** Announces a move Thermocline made, so the scan that sees it does not report it as KERNEL. */
     public void expectMove(int pid, long vaddr, long newPfn) {
-        expected.put(pageKey(pid, vaddr), newPfn);
+        long key = pageKey(pid, vaddr);
+        Pending p = pending.get(key);
+        if (p != null && p.move().getNewPfn() == newPfn) {
+            pending.remove(key);     // the change the scan already saw was ours
+            return;
+        }
+        expected.put(key, newPfn);
     }
 
     public int trackedPages() {
@@ -91,13 +113,15 @@ public final class OwnerTracker {
                 Long exp = expected.remove(key);
                 Owned prev = ownerOfPfn.get(before);
                 if (exp == null || exp != o.pfn()) {
-                    moves.add(new PfnMove(host, before, o.pfn(), o.pid(), o.vaddr(),
-                            prev == null ? -1 : prev.obs().node(), o.node(), MoveCause.KERNEL, null, now));
+                    Pending older = pending.remove(key);
+                    long oldPfn = older == null ? before : older.move().getOldPfn();
+                    pending.put(key, new Pending(new PfnMove(host, oldPfn, o.pfn(), o.pid(), o.vaddr(),
+                            prev == null ? -1 : prev.obs().node(), o.node(), MoveCause.KERNEL, null, now), nowMs));
                 }
                 if (prev != null && prev.page() == key) {
                     ownerOfPfn.remove(before);
                 }
-            } else if (before == null) {
+            } else if (before == null || expected.getOrDefault(key, -1L) == o.pfn()) {
                 expected.remove(key);
             }
             Owned cur = ownerOfPfn.get(o.pfn());
@@ -110,7 +134,20 @@ public final class OwnerTracker {
             owners.add(new PageOwner(host, o.pfn(), gen, o.pid(), o.vaddr(), o.cgroup(), o.comm(), o.shared(),
                     o.folioOrder(), o.node(), now));
         }
+        for (var it = pending.values().iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (nowMs - p.seenMs() < graceMs) {
+                break;     // insertion order = observation order
+            }
+            moves.add(p.move());
+            it.remove();
+        }
         return new Changes(owners, moves);
+    }
+
+    /** Frame changes waiting for their grace period. */
+    public int pendingMoves() {
+        return pending.size();
     }
 
     /**

@@ -29,6 +29,7 @@ public final class SamplerConfig extends AbstractConfig {
     public static final String DAMON_MIN_REGIONS = "damon.min.regions";
     public static final String DAMON_MAX_REGIONS = "damon.max.regions";
     public static final String DAMON_MIN_ACCESSES = "damon.min.accesses";
+    public static final String KERNEL_MOVE_GRACE_MS = "kernel.move.grace.ms";
 
     public static final String SOURCE_AUTO = "auto";
     public static final String SOURCE_DAMON = "damon";
@@ -63,6 +64,8 @@ public final class SamplerConfig extends AbstractConfig {
                     "DAMON aggregation interval")
             .define(DAMON_MIN_REGIONS, Type.INT, 10, Range.atLeast(3), Importance.LOW, "DAMON minimum regions")
             .define(DAMON_MAX_REGIONS, Type.INT, 1000, Range.atLeast(3), Importance.LOW, "DAMON maximum regions")
+            .define(KERNEL_MOVE_GRACE_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+                    "How long a VA->PFN change waits for the migrator's PfnMove before it is reported as KERNEL")
             .define(DAMON_MIN_ACCESSES, Type.INT, 1, Range.atLeast(1), Importance.LOW,
                     "Frames in DAMON regions with fewer accesses per aggregation are not reported"),
             MetricsConfig.DEFAULT_PORT_SAMPLER);

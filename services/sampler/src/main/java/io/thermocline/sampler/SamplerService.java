@@ -50,6 +50,9 @@ public final class SamplerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SamplerService.class);
 
+    static final Duration MOVES_CATCH_UP = Duration.ofSeconds(2);
+    static final Duration MOVES_POLL = Duration.ofMillis(20);
+
     private final SamplerConfig config;
     private final String host;
     private final SamplerBackend backend;
@@ -83,7 +86,7 @@ public final class SamplerService implements AutoCloseable {
         this.serdes = serdes;
         this.clock = clock;
         this.meters = meters;
-        this.tracker = new OwnerTracker(host);
+        this.tracker = new OwnerTracker(host, config.getLong(SamplerConfig.KERNEL_MOVE_GRACE_MS));
         this.adaptive = new AdaptiveScan(config.getLong(SamplerConfig.SCAN_PERIOD_MIN_MS),
                 config.getLong(SamplerConfig.SCAN_PERIOD_MAX_MS), config.getLong(SamplerConfig.SCAN_PERIOD_INITIAL_MS));
         this.ownersPublished = ThermoclineMetrics.OWNERS_PUBLISHED_METER.counter(meters);
@@ -151,13 +154,8 @@ public final class SamplerService implements AutoCloseable {
 
     /** One interval; everything it sends is flushed before it returns. */
     public Interval runOnce() throws Exception {
+        readMigratorMoves();
         long now = clock.millis();
-        for (ConsumerRecord<byte[], byte[]> r : moves.poll(Duration.ZERO)) {
-            PfnMove m = moveDe.deserialize(r.topic(), r.value());
-            if (m != null && host.equals(m.getHost()) && m.getCause() == MoveCause.MIGRATOR) {
-                tracker.expectMove(m.getPid(), m.getVaddr(), m.getNewPfn());
-            }
-        }
         int kernel = 0;
         for (PfnMove m : backend.knownKernelMoves()) {
             tracker.expectMove(m.getPid(), m.getVaddr(), m.getNewPfn());
@@ -219,6 +217,24 @@ public final class SamplerService implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
+    /**
+     * Reads this host's committed PfnMoves up to the current end of the partition, so every move the migrator made
+     * before this scan is known when frame changes are attributed.
+     */
+    private void readMigratorMoves() {
+        Map<TopicPartition, Long> end = moves.endOffsets(moves.assignment(), MOVES_CATCH_UP);
+        long deadline = System.nanoTime() + MOVES_CATCH_UP.toNanos();
+        do {
+            for (ConsumerRecord<byte[], byte[]> r : moves.poll(MOVES_POLL)) {
+                PfnMove m = r.value() == null ? null : moveDe.deserialize(r.topic(), r.value());
+                if (m != null && host.equals(m.getHost()) && m.getCause() == MoveCause.MIGRATOR) {
+                    tracker.expectMove(m.getPid(), m.getVaddr(), m.getNewPfn());
+                }
+            }
+        } while (end.entrySet().stream().anyMatch(e -> moves.position(e.getKey()) < e.getValue())
+                && System.nanoTime() < deadline);
+    }
+
     private <K extends SpecificRecord, V extends SpecificRecord> void send(TopicSpec<K, V> topic, K key, V value) {
         Serializer<?>[] ser = serializers.computeIfAbsent(topic.name(), t -> new Serializer<?>[] {
             topic.keySerde(serdes).serializer(), topic.valueSerde(serdes).serializer()});

@@ -60,6 +60,23 @@ class SamplerCoreTest {
     }
 
     @Test
+    void frameChangesWaitForTheMigratorsMoveBeforeCountingAsKernel() {
+        OwnerTracker t = new OwnerTracker("h", 1000);
+        t.observe(List.of(obs(1, 0, 100), obs(1, 1, 101)), 0);
+        var c = t.observe(List.of(obs(1, 0, 200), obs(1, 1, 201)), 10);
+        assertTrue(c.kernelMoves().isEmpty(), "within the grace nothing is reported yet");
+        assertEquals(2, c.owners().size(), "owners of the new frames are published at once");
+        t.expectMove(1, VA, 200);     // the migrator's PfnMove arrives after the scan
+        assertEquals(1, t.pendingMoves());
+        assertTrue(t.observe(List.of(), 500).kernelMoves().isEmpty());
+        var late = t.observe(List.of(), 1010);
+        assertEquals(1, late.kernelMoves().size());
+        assertEquals(101, late.kernelMoves().get(0).getOldPfn());
+        assertEquals(201, late.kernelMoves().get(0).getNewPfn());
+        assertEquals(0, t.pendingMoves());
+    }
+
+    @Test
     void batcherGroupsByTwoMegabyteBlock() {
         AccessWindow w = new AccessWindow(AccessSource.DAMON, 10, 20, 7, 1, new long[] {5, 511, 512, 2000},
                 new int[] {1, 2, 3, 4});
