@@ -41,7 +41,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -78,6 +77,12 @@ final class HostReplay {
     private final Map<PageId, int[]> placed = new HashMap<>();
     private long[] knownPfn = new long[0];
     private final List<io.thermocline.emulator.PfnMove> whatIfMoves = new ArrayList<>();
+    /**
+     * Event time is shifted by this (a multiple of the window advance, so windows stay aligned) before it enters
+     * the driver: emit-on-close window stores scan their segments from time 0 on the first close, which costs
+     * seconds at epoch-millisecond times. Every rule of the topology depends on time differences only.
+     */
+    private long base;
 
     // metrics
     private long actualAcc;
@@ -125,6 +130,9 @@ final class HostReplay {
         Map.Entry<Long, List<PageAccessBatch>> lastW = windows.lastEntry();
         long lastEnd = endOf(lastW.getKey(), lastW.getValue(), null);
         buildMachine();
+        long advance = cfg.windowAdvanceMs();
+        long lead = (cfg.windowMs() + cfg.windowGraceMs()) / advance + 2;
+        base = Math.max(0, (Math.floorDiv(first, advance) - lead) * advance);
 
         ReplayMetrics whatIf;
         long done = 0;
@@ -311,7 +319,7 @@ final class HostReplay {
             return;
         }
         int to = d.getToNode();
-        if (to < 0 || to >= m.nodeCount() || d.getDeadlineMs().toEpochMilli() < nowMs) {
+        if (to < 0 || to >= m.nodeCount() || d.getDeadlineMs().toEpochMilli() + base < nowMs) {
             return;
         }
         PageId id = new PageId(d.getPid(), d.getVaddr() & PageHistory.PAGE_MASK);
@@ -400,7 +408,7 @@ final class HostReplay {
             long t0 = in.batches.stream().filter(b -> host.equals(b.getHost()))
                     .mapToLong(b -> b.getWindowStartMs().toEpochMilli()).min().orElse(0);
             driver = new TopologyTestDriver(HotnessTopology.build(new StreamsBuilder(), cfg, serdes).build(),
-                    StreamsProperties.of(cfg, serdes), Instant.ofEpochMilli(t0));
+                    StreamsProperties.of(cfg, serdes), at(t0));
             access = in(Topics.PAGE_ACCESS);
             owners = in(Topics.PAGE_OWNERS);
             moves = in(Topics.PFN_MOVES);
@@ -419,7 +427,12 @@ final class HostReplay {
             long t = in.batches.stream().filter(b -> host.equals(b.getHost()))
                     .mapToLong(b -> b.getWindowStartMs().toEpochMilli()).min().orElse(0);
             for (ReplayInput.PinRecord p : in.pins) {
-                pins.pipeInput(p.key(), p.value(), t);
+                PolicyPin v = p.value();
+                if (v != null) {
+                    v = PolicyPin.newBuilder(v).setCreatedMs(at(v.getCreatedMs().toEpochMilli()))
+                            .setExpiresMs(v.getExpiresMs() == null ? null : at(v.getExpiresMs().toEpochMilli())).build();
+                }
+                pins.pipeInput(p.key(), v, at(t));
             }
         }
 
@@ -427,8 +440,8 @@ final class HostReplay {
             for (NodeStats s : nodeDesc.values()) {
                 int n = s.getNode();
                 NodeStats now = NodeStats.newBuilder(s).setFreePages(m.freePages(n))
-                        .setCapacityPages(m.node(n).capacityPages()).setTimestampMs(Instant.ofEpochMilli(t)).build();
-                nodes.pipeInput(new NodeKey(host, n), now, t);
+                        .setCapacityPages(m.node(n).capacityPages()).setTimestampMs(at(t)).build();
+                nodes.pipeInput(new NodeKey(host, n), now, at(t));
             }
         }
 
@@ -439,11 +452,11 @@ final class HostReplay {
                 if (slot >= 0 && slot < knownPfn.length) {
                     knownPfn[slot] = mv.newPfn(); // the move re-keys the owner
                 }
-                long at = Math.min(t, mv.timeNs() / NS_PER_MS);
+                long when = Math.min(t, mv.timeNs() / NS_PER_MS);
                 moves.pipeInput(new HostKey(host), PfnMove.newBuilder().setHost(host).setOldPfn(mv.oldPfn())
                         .setNewPfn(mv.newPfn()).setPid(mv.pid()).setVaddr(mv.vaddr())
                         .setOldNode(m.nodeOfPfn(mv.oldPfn())).setNewNode(m.nodeOfPfn(mv.newPfn()))
-                        .setCause(MoveCause.MIGRATOR).setTimeMs(Instant.ofEpochMilli(at)).build(), at);
+                        .setCause(MoveCause.MIGRATOR).setTimeMs(at(when)).build(), at(when));
             }
             whatIfMoves.clear();
         }
@@ -470,7 +483,7 @@ final class HostReplay {
                 owners.pipeInput(new PfnKey(host, pfn), PageOwner.newBuilder().setHost(host).setPfn(pfn)
                         .setPid(p.pid()).setVaddr(m.vaOfSlot(s)).setComm(a.comm()).setCgroup(a.cgroup())
                         .setNode(m.nodeOfPfn(pfn)).setFolioOrder(m.inFolio(s) ? Machine.FOLIO_ORDER : 0)
-                        .setUpdatedMs(Instant.ofEpochMilli(t)).build(), t);
+                        .setUpdatedMs(at(t)).build(), at(t));
             }
         }
 
@@ -481,8 +494,8 @@ final class HostReplay {
             }
             access.pipeInput(new PfnBlockKey(host, b.block()), PageAccessBatch.newBuilder().setHost(host)
                     .setSource(source).setNode(b.node()).setBlock(b.block()).setBlockShift(b.blockShift())
-                    .setWindowStartMs(Instant.ofEpochMilli(s)).setWindowEndMs(Instant.ofEpochMilli(e))
-                    .setEpoch(epoch).setSampleRate(rate).setEntries(entries).build(), s);
+                    .setWindowStartMs(at(s)).setWindowEndMs(at(e))
+                    .setEpoch(epoch).setSampleRate(rate).setEntries(entries).build(), at(s));
         }
 
         /**
@@ -495,7 +508,8 @@ final class HostReplay {
             long advance = cfg.windowAdvanceMs();
             long size = cfg.windowMs();
             // earliest-closing topology window that will hold samples stamped nextStart
-            long firstStart = Math.floorDiv(nextStart - size + advance, advance) * advance;
+            long next = nextStart - base; // alignment is that of the driver's (shifted) time
+            long firstStart = Math.floorDiv(next - size + advance, advance) * advance + base;
             long close = firstStart + size + cfg.windowGraceMs();
             long settle = Math.min(end + Math.max(1, advance / 2), close - 1);
             if (settle > end) {
@@ -507,9 +521,9 @@ final class HostReplay {
 
         private void heartbeat(long t) {
             PageAccessBatch hb = PageAccessBatch.newBuilder().setHost(TICK_HOST).setSource(AccessSource.EMULATOR)
-                    .setNode(-1).setBlock(0).setBlockShift(cfg.blockShift()).setWindowStartMs(Instant.ofEpochMilli(t))
-                    .setWindowEndMs(Instant.ofEpochMilli(t)).setEntries(List.of()).build();
-            access.pipeInput(new PfnBlockKey(TICK_HOST, 0L), hb, t);
+                    .setNode(-1).setBlock(0).setBlockShift(cfg.blockShift()).setWindowStartMs(at(t))
+                    .setWindowEndMs(at(t)).setEntries(List.of()).build();
+            access.pipeInput(new PfnBlockKey(TICK_HOST, 0L), hb, at(t));
         }
 
         List<MigrationDecision> decisions() {
@@ -529,7 +543,8 @@ final class HostReplay {
         }
     }
 
-    static Set<String> hostsOf(ReplayInput in) {
-        return new java.util.TreeSet<>(in.hosts());
+    /** Event time as the driver sees it. */
+    private Instant at(long realMs) {
+        return Instant.ofEpochMilli(realMs - base);
     }
 }
