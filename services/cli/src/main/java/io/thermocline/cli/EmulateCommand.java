@@ -36,7 +36,6 @@ import picocli.CommandLine.Spec;
             "Policies: all (= first-touch, numab2, kmmscand, damon, oracle and installed providers), "
                 + "damon-mtier, external, or a comma-separated list."})
 public final class EmulateCommand implements Callable<Integer> {
-    static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib|p|pages)\\s*");
     static final Pattern PIN = Pattern.compile("(?i)(\\d+|\\*)(?::(0x[0-9a-f]+|\\d+)-(0x[0-9a-f]+|\\d+))?=(dram|cxl|node:(\\d+))");
 
     @Spec
@@ -149,25 +148,12 @@ public final class EmulateCommand implements Callable<Integer> {
         }
     }
 
-    /** "1GiB", "256MiB", "4096" (bytes), "65536p" (pages); binary units for K/M/G/T, decimal for KB/MB/GB/TB. */
     long parsePages(String s) {
-        Matcher m = SIZE.matcher(s);
-        if (!m.matches()) throw new ParameterException(spec.commandLine(), "bad size '" + s + "' (e.g. 1GiB, 256MiB, 65536p)");
-        double v = Double.parseDouble(m.group(1));
-        String u = m.group(2).toLowerCase(Locale.ROOT);
-        if (u.equals("p") || u.equals("pages")) return (long) v;
-        double mult = switch (u) {
-            case "", "b" -> 1;
-            case "k", "kib" -> 1L << 10;
-            case "kb" -> 1e3;
-            case "m", "mib" -> 1L << 20;
-            case "mb" -> 1e6;
-            case "g", "gib" -> 1L << 30;
-            case "gb" -> 1e9;
-            case "t", "tib" -> 1L << 40;
-            default -> 1e12;
-        };
-        return (long) Math.ceil(v * mult / EmulationConfig.PAGE_SIZE);
+        try {
+            return Sizes.pages(s);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private List<Pin> parsePins() {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Streaming telemetry pipeline for Linux memory tiering.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             EmulateCommand.class,
             ExportCommand.class,
             PinCommand.class,

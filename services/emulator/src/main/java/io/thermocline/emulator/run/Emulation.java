@@ -317,6 +317,7 @@ public final class Emulation {
         long t0 = System.nanoTime();
         List<Run> runs = new ArrayList<>();
         for (PlacementPolicy p : policies) runs.add(new Run(p));
+        lastRuns = runs; // machineOf answers during the run too (policies driven from outside need their machine)
         boolean anyClairvoyant = policies.stream().anyMatch(PlacementPolicy::clairvoyant);
         int slots = base.slotCount();
         int[][] la = anyClairvoyant ? new int[][] {new int[slots], new int[slots]} : null;
@@ -382,7 +383,7 @@ public final class Emulation {
 
     private List<Run> lastRuns = List.of();
 
-    /** The machine a policy ran on in the last {@link #run()} (for tests and tools). */
+    /** The machine a policy runs on in the current {@link #run()}, or ran on in the last one. */
     public Machine machineOf(String policyName) {
         for (Run r : lastRuns) if (r.policy.name().equals(policyName)) return r.m;
         return null;

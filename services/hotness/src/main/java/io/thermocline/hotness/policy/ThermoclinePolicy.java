@@ -70,7 +70,7 @@ public final class ThermoclinePolicy implements PlacementPolicy {
     private static final String TICK_HOST = "~tick";
 
     /** Settings for the emulated host: whole blocks as candidates, one window per epoch. */
-    static Map<String, Object> emulatorDefaults(long epochMs) {
+    public static Map<String, Object> emulatorDefaults(long epochMs) {
         Map<String, Object> m = new HashMap<>();
         m.put(HotnessConfig.APPLICATION_ID, "thermocline-emulator");
         m.put(HotnessConfig.WINDOW_MS, epochMs);
