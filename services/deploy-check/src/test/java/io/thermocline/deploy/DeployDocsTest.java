@@ -58,6 +58,20 @@ class DeployDocsTest {
         }
     }
 
+    /** The capability table names exactly the capabilities the DaemonSet adds. */
+    @Test
+    void capabilityTableMatchesTheDaemonSet() throws IOException {
+        String doc = doc();
+        java.util.Set<String> rows = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^\\| (sampler|migrator) \\| `CAP_([A-Z_]+)` \\|").matcher(doc);
+        while (m.find()) {
+            rows.add(m.group(1) + " " + m.group(2));
+        }
+        java.util.Set<String> manifest = new java.util.TreeSet<>();
+        KubernetesManifestsTest.AGENT_CAPABILITIES.forEach((c, caps) -> caps.forEach(cap -> manifest.add(c + " " + cap)));
+        org.junit.jupiter.api.Assertions.assertEquals(manifest, rows);
+    }
+
     /** The Jib properties the docs tell module owners to set are the ones the parent POM's profile reads. */
     @Test
     void jibPropertiesMatchTheParentPom() throws IOException {

@@ -40,10 +40,10 @@ class KubernetesManifestsTest {
     /** Keys of the Secret Strimzi's User Operator writes for a SCRAM-SHA-512 KafkaUser. */
     static final Set<String> KAFKA_USER_SECRET_KEYS = Set.of("password", "sasl.jaas.config");
     static final Set<String> NON_CATALOGUE_TOPICS = Set.of("_schemas");
-    /** The capabilities each agent container may add (docs/deploy.md explains each one). */
+    /** The capabilities each agent container adds (docs/deploy.md explains each; AgentCapabilitiesIT measures them). */
     static final Map<String, Set<String>> AGENT_CAPABILITIES = Map.of(
-            "sampler", Set.of("SYS_ADMIN", "SYS_PTRACE"),
-            "migrator", Set.of("SYS_NICE", "SYS_ADMIN", "SYS_PTRACE"));
+            "sampler", Set.of("SYS_ADMIN", "DAC_READ_SEARCH"),
+            "migrator", Set.of("SYS_ADMIN", "DAC_READ_SEARCH", "SYS_PTRACE", "SYS_NICE"));
 
     record Resource(Path file, JsonNode doc) {
         String kind() {
