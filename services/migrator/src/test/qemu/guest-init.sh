@@ -13,9 +13,9 @@ for m in netfs 9pnet 9pnet_virtio 9p; do
 done
 R=/newroot
 mkdir -p $R/usr $R/etc $R/tc $R/proc $R/sys $R/dev $R/tmp $R/root
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288 usr $R/usr || echo "TC-INFO mount usr failed"
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288 etc $R/etc || echo "TC-INFO mount etc failed"
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288 tc $R/tc || echo "TC-INFO mount tc failed"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288,cache=loose usr $R/usr || echo "TC-INFO mount usr failed"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288,cache=loose etc $R/etc || echo "TC-INFO mount etc failed"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288,cache=loose tc $R/tc || echo "TC-INFO mount tc failed"
 @EXTRA_MOUNTS@
 for d in bin lib lib64 sbin; do ln -s usr/$d $R/$d; done
 mount -t proc proc $R/proc

@@ -72,7 +72,7 @@ class LinuxKernelIT {
                 virtfs("/usr", "usr"), virtfs("/etc", "etc"), virtfs(share.toString(), "tc")));
         if (!javaHome.startsWith("/usr/")) {
             virtfs.add(virtfs(javaHome.toString(), "jdk"));
-            extraMounts = "mkdir -p $R" + javaHome + " && mount -t 9p -o trans=virtio,version=9p2000.L,ro jdk $R"
+            extraMounts = "mkdir -p $R" + javaHome + " && mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288,cache=loose jdk $R"
                     + javaHome;
         }
         String init = Files.readString(Path.of(System.getProperty("basedir", "."))
