@@ -75,6 +75,9 @@ final class HostReplay {
     private PinRules pinRules;
     private Machine m;
     private final Map<PageId, int[]> placed = new HashMap<>();
+    /** Identities with a known first appearance, by that time (placed as the replay reaches it). */
+    private List<PageId> arrivals;
+    private int nextArrival;
     private long[] knownPfn = new long[0];
     private final List<io.thermocline.emulator.PfnMove> whatIfMoves = new ArrayList<>();
     /**
@@ -206,6 +209,9 @@ final class HostReplay {
             m.addSparseProcess(e.getKey(), comm.getOrDefault(e.getKey(), "pid-" + e.getKey()), vas);
         }
         m.addListener(whatIfMoves::add);
+        arrivals = history.identities().stream().filter(id -> history.firstSeen(id) != Long.MAX_VALUE)
+                .sorted(Comparator.comparingLong(history::firstSeen).thenComparingInt(PageId::pid)
+                        .thenComparingLong(PageId::vaddr)).toList();
     }
 
     private static double defaultLatency(TierKind k) {
@@ -239,8 +245,9 @@ final class HostReplay {
 
     private void window(Driver d, long epoch, long s, long e, long nextStart, List<PageAccessBatch> batches) {
         // pages that exist by the end of this window, placed where the real system placed them
-        for (PageId id : history.identities()) {
-            if (!placed.containsKey(id) && history.firstSeen(id) < e) {
+        while (nextArrival < arrivals.size() && history.firstSeen(arrivals.get(nextArrival)) < e) {
+            PageId id = arrivals.get(nextArrival++);
+            if (!placed.containsKey(id)) {
                 place(id, history.nodeAt(id, s));
             }
         }
