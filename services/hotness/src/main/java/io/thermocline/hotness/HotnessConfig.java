@@ -34,6 +34,9 @@ public final class HotnessConfig extends AbstractConfig {
     public static final String REPLICATION_FACTOR = "replication.factor";
     public static final String PARTITIONS = "partitions";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String STORE_TYPE = "store.type";
+    public static final String STORE_ROCKSDB = "rocksdb";
+    public static final String STORE_IN_MEMORY = "in_memory";
 
     public static final String WINDOW_MS = "window.ms";
     public static final String WINDOW_ADVANCE_MS = "window.advance.ms";
@@ -73,6 +76,9 @@ public final class HotnessConfig extends AbstractConfig {
                     "Partitions of the by-host repartition topics (upper bound on parallelism).")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW,
                     "Transaction commit interval.")
+            .define(STORE_TYPE, Type.STRING, STORE_ROCKSDB, ConfigDef.ValidString.in(STORE_ROCKSDB, STORE_IN_MEMORY),
+                    Importance.LOW, "State store engine: rocksdb (the service), or in_memory (in-process drivers that "
+                            + "replay many windows, e.g. the emulator policy).")
             .define(WINDOW_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.HIGH,
                     "Size of the hotness windows.")
             .define(WINDOW_ADVANCE_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
@@ -195,6 +201,10 @@ public final class HotnessConfig extends AbstractConfig {
 
     public int partitions() {
         return getInt(PARTITIONS);
+    }
+
+    public boolean inMemoryStores() {
+        return STORE_IN_MEMORY.equals(getString(STORE_TYPE));
     }
 
     public int httpPort() {

@@ -112,16 +112,18 @@ public final class HotnessTopology {
         Serde<PolicyPin> pin = Topics.POLICY_PINS.valueSerde(serdes);
         Serde<MigrationDecision> decision = Topics.DECISIONS.valueSerde(serdes);
 
-        builder.addStateStore(kv(HEAT_STORE, Serdes.Bytes()));
-        builder.addStateStore(kv(OWNER_STORE, Serdes.Bytes()));
-        builder.addStateStore(kv(HOST_VIEW_STORE, Serdes.String()));
-        builder.addStateStore(kv(SUMMARY_STORE, Serdes.Bytes()));
-        builder.addStateStore(kv(HOST_STATE_STORE, Serdes.String()));
-        builder.addStateStore(kv(STALE_STORE, Serdes.Bytes()));
+        boolean mem = config.inMemoryStores();
+        builder.addStateStore(kv(HEAT_STORE, Serdes.Bytes(), mem));
+        builder.addStateStore(kv(OWNER_STORE, Serdes.Bytes(), mem));
+        builder.addStateStore(kv(HOST_VIEW_STORE, Serdes.String(), mem));
+        builder.addStateStore(kv(SUMMARY_STORE, Serdes.Bytes(), mem));
+        builder.addStateStore(kv(HOST_STATE_STORE, Serdes.String(), mem));
+        builder.addStateStore(kv(STALE_STORE, Serdes.Bytes(), mem));
+        Materialized.StoreType storeType = mem ? Materialized.StoreType.IN_MEMORY : Materialized.StoreType.ROCKS_DB;
 
         builder.globalTable(Topics.POLICY_PINS.name(), Consumed.with(pinKey, pin).withName(SRC_PINS),
                 Materialized.<PinKey, PolicyPin, KeyValueStore<Bytes, byte[]>>as(PINS_STORE)
-                        .withKeySerde(pinKey).withValueSerde(pin));
+                        .withKeySerde(pinKey).withValueSerde(pin).withStoreType(storeType));
 
         // stage 1: samples
         KStream<PfnBlockKey, PageAccessBatch> access = builder
@@ -139,7 +141,7 @@ public final class HotnessTopology {
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(WindowCounts::empty, (k, b, agg) -> agg.add(b), Named.as(WINDOW_AGGREGATE),
                         Materialized.<PfnBlockKey, WindowCounts, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                                .withKeySerde(blockKey).withValueSerde(WindowCounts.serde())
+                                .withKeySerde(blockKey).withValueSerde(WindowCounts.serde()).withStoreType(storeType)
                                 .withRetention(Duration.ofMillis(config.windowMs() + config.windowGraceMs())))
                 .toStream(Named.as(WINDOW_TO_STREAM))
                 .process(() -> new FoldProcessor(config), Named.as(FOLD), HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE);
@@ -178,8 +180,9 @@ public final class HotnessTopology {
         return builder;
     }
 
-    private static <K> StoreBuilder<KeyValueStore<K, byte[]>> kv(String name, Serde<K> keySerde) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, Serdes.ByteArray());
+    private static <K> StoreBuilder<KeyValueStore<K, byte[]>> kv(String name, Serde<K> keySerde, boolean inMemory) {
+        return Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name), keySerde, Serdes.ByteArray());
     }
 
     /** Event time from a field of the value; the record's own timestamp for tombstones and foreign values. */

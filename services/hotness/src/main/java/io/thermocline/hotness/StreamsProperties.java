@@ -30,6 +30,7 @@ public final class StreamsProperties {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingHandler.class);
         p.put(DeadLetters.SERDE_FACTORY_CONFIG, serdes);
         p.put(EMIT_INTERVAL, config.getLong(HotnessConfig.EMIT_INTERVAL_MS));
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         String server = config.getString(HotnessConfig.APPLICATION_SERVER);
         if (server.isEmpty() && config.httpPort() > 0) {

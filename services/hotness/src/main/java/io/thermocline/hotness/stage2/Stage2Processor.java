@@ -14,6 +14,8 @@ import io.thermocline.hotness.state.StoreKeys;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -95,18 +97,23 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         }
     }
 
-    /** Forgets moved-out frames whose staleness window is over. */
-    private void expireStale(String host, long nowMs) {
+    /** Live moved-out frames of a host (pfn to stale generation); forgets those whose staleness window is over. */
+    private Map<Long, Integer> staleFrames(String host, long nowMs) {
+        Map<Long, Integer> live = new HashMap<>();
         List<Bytes> expired = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = stale.prefixScan(StoreKeys.hostPrefix(host), new BytesSerializer())) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                if (ByteBuffer.wrap(kv.value).getLong(Integer.BYTES) < nowMs) {
+                ByteBuffer v = ByteBuffer.wrap(kv.value);
+                if (v.getLong(Integer.BYTES) < nowMs) {
                     expired.add(kv.key);
+                } else {
+                    live.put(StoreKeys.longPart(kv.key), v.getInt(0));
                 }
             }
         }
         expired.forEach(stale::delete);
+        return live;
     }
 
     private void evaluate(String host, long nowMs) {
@@ -120,12 +127,10 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
                 blocks.add(BlockSummary.fromBytes(kv.value));
             }
         }
-        expireStale(host, nowMs);
+        Map<Long, Integer> moved = staleFrames(host, nowMs);
         DecisionEngine.Result r = engine.evaluate(host, nowMs, view, hs,
-                blocks, Pins.active(context, HotnessTopology.PINS_STORE, host, nowMs), pfn -> {
-                    byte[] b = stale.get(StoreKeys.hostLong(host, pfn));
-                    return b == null ? -1 : ByteBuffer.wrap(b).getInt();
-                });
+                blocks, Pins.active(context, HotnessTopology.PINS_STORE, host, nowMs),
+                pfn -> moved.getOrDefault(pfn, -1));
         hostStates.put(host, hs.toBytes());
         views.put(host, view.toBytes());
         HostKey key = new HostKey(host);
