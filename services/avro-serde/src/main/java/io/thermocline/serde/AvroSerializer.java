@@ -109,12 +109,28 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     return out.toByteArray();
   }
 
+  /**
+   * Registers the schema; a 409 can also mean that another client registered the same schema at the same
+   * moment (Apicurio answers a concurrent first registration so), so a 409 is followed by a lookup.
+   */
+  private int registerOrLookUp(String subject, Schema schema) {
+    try {
+      return client.register(subject, schema);
+    } catch (io.thermocline.registry.IncompatibleSchemaException e) {
+      try {
+        return client.getId(subject, schema);
+      } catch (NotFoundException notThere) {
+        throw e;
+      }
+    }
+  }
+
   private Resolved resolve(String topic, Schema schema) {
     String subject = strategy.subjectName(topic, isKey, schema);
     int id;
     try {
       if (autoRegister) {
-        id = client.register(subject, schema);
+        id = registerOrLookUp(subject, schema);
       } else if (useLatest) {
         SchemaMetadata latest = client.getLatest(subject);
         if (SchemaNormalization.parsingFingerprint64(latest.schema()) != SchemaNormalization.parsingFingerprint64(schema)) {

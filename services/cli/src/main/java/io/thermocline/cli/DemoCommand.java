@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.thermocline.avro.decision.MigrationStatus;
 import io.thermocline.cli.demo.Fleet;
+import io.thermocline.cli.demo.LocalHotness;
 import io.thermocline.cli.demo.PipelinePolicy;
 import io.thermocline.cli.demo.PipelineResults;
 import io.thermocline.cli.demo.StreamsQuiescence;
@@ -15,7 +16,6 @@ import io.thermocline.emulator.run.PolicyReport;
 import io.thermocline.emulator.workload.Workloads;
 import io.thermocline.hotness.HotnessApp;
 import io.thermocline.hotness.HotnessConfig;
-import io.thermocline.hotness.policy.ThermoclinePolicy;
 import io.thermocline.report.EmulationReportData;
 import io.thermocline.report.HtmlReport;
 import io.thermocline.report.LatencyHistogram;
@@ -133,21 +133,17 @@ public final class DemoCommand implements Callable<Integer> {
         try (LocalCluster cluster = LocalCluster.builder().workDir(dir.resolve("cluster")).start()) {
             out.printf(Locale.ROOT, "  broker %s, registry %s (up in %.1f s)%n", cluster.bootstrapServers(),
                     cluster.registryUrl(), cluster.startupTime().toMillis() / 1000.0);
-            TopicAdmin.ensureTopics(cluster.admin(), Topics.ALL, 2, (short) 1);
-            SerdeFactory serdes = TopicSerdes.fromConfig(Map.of("schema.registry.url", cluster.registryUrl()));
+            TopicAdmin.ensureTopics(cluster.admin(), Topics.ALL, LocalHotness.PARTITIONS, (short) 1);
+            Map<String, Object> serdeConfig = Map.of("schema.registry.url", cluster.registryUrl());
+            TopicSerdes.registerSchemas(serdeConfig);
+            SerdeFactory serdes = TopicSerdes.fromConfig(serdeConfig);
             String appId = "thermocline-hotness-demo";
-            Map<String, Object> hp = new HashMap<>(ThermoclinePolicy.emulatorDefaults(epochMs));
-            hp.put(HotnessConfig.APPLICATION_ID, appId);
-            hp.put(HotnessConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
-            hp.put(HotnessConfig.REGISTRY_URL, cluster.registryUrl());
-            hp.put(HotnessConfig.STATE_DIR, dir.resolve("hotness").toString());
-            hp.put(HotnessConfig.PARTITIONS, 2);
-            hp.put(HotnessConfig.COMMIT_INTERVAL_MS, 100L);
-            hp.put(HotnessConfig.DECISION_DEADLINE_MS, Math.max(30_000L, 10 * epochMs));
+            Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
+                    dir.resolve("hotness"), appId, epochMs);
             try (HotnessApp hotness = new HotnessApp(new HotnessConfig(hp), serdes).start();
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                          cluster.bootstrapServers()))) {
-                awaitRunning(hotness.streams());
+                LocalHotness.awaitRunning(hotness.streams());
                 out.printf(Locale.ROOT, "  hotness app running (interactive queries on http://127.0.0.1:%d)%n",
                         hotness.queryPort());
                 out.flush();
@@ -211,16 +207,6 @@ public final class DemoCommand implements Callable<Integer> {
             new PolicyRegistry().create(baselines);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, "--baselines: " + e.getMessage());
-        }
-    }
-
-    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
-                throw new CliFailure("hotness app did not reach RUNNING (state " + streams.state() + ")");
-            }
-            Thread.sleep(100);
         }
     }
 

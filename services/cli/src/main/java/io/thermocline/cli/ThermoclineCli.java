@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         description = "Streaming telemetry pipeline for Linux memory tiering.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            AgentCommand.class,
+            BenchCommand.class,
             DemoCommand.class,
             EmulateCommand.class,
             ExportCommand.class,

@@ -146,7 +146,8 @@ public final class Fleet implements AutoCloseable {
                 base.hotProbability(), base.zipfExponent(), base.phaseEpochs(), base.chmuTopN(),
                 base.kernelMovesPerSec(), base.thp(), base.pins(), base.cost(), 1, true);
         List<Workload> ws = List.of(Workloads.create(settings.workloadOf(i), cfg.workloadParams(), 0));
-        List<PlacementPolicy> policies = new ArrayList<>(new PolicyRegistry().create(settings.baselines()));
+        List<PlacementPolicy> policies = new ArrayList<>(settings.baselines() == null || settings.baselines().isBlank()
+                ? List.of() : new PolicyRegistry().create(settings.baselines()));
         Emulation[] self = new Emulation[1];
         policies.add(new PipelinePolicy(host, () -> self[0].machineOf(PipelinePolicy.NAME), this));
         self[0] = new Emulation(cfg, ws, policies);

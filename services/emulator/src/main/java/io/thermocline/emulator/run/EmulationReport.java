@@ -52,10 +52,15 @@ public record EmulationReport(String workload, long seed, int epochs, long footp
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "workload %s  seed %d  epochs %d  footprint %d pages  fast tier %d pages%n",
                 workload, seed, epochs, footprintPages, fastTierPages));
-        sb.append(String.format(Locale.ROOT, "%-12s %9s %10s %10s %10s %9s %8s %8s%n", "policy", "fastRatio",
+        int w = 12;
+        for (PolicyReport p : policies) {
+            w = Math.max(w, p.name().length());
+        }
+        String name = "%-" + w + "s";
+        sb.append(String.format(Locale.ROOT, name + " %9s %10s %10s %10s %9s %8s %8s%n", "policy", "fastRatio",
                 "emuSec", "promoted", "demoted", "pingPong", "stale", "pinViol"));
         for (PolicyReport p : policies) {
-            sb.append(String.format(Locale.ROOT, "%-12s %9.4f %10.3f %10d %10d %9d %8d %8d%n", p.name(),
+            sb.append(String.format(Locale.ROOT, name + " %9.4f %10.3f %10d %10d %9d %8d %8d%n", p.name(),
                     p.fastAccessRatio(), p.emulatedSeconds(), p.promotedPages(), p.demotedPages(), p.pingPongs(),
                     p.staleRefused(), p.pinViolations()));
         }

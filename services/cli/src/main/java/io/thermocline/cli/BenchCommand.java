@@ -1,0 +1,243 @@
+package io.thermocline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.thermocline.avro.keys.PfnBlockKey;
+import io.thermocline.avro.telemetry.PageAccessBatch;
+import io.thermocline.cli.bench.RawKafkaBench;
+import io.thermocline.cli.bench.SampleBatches;
+import io.thermocline.cli.demo.Fleet;
+import io.thermocline.cli.demo.LocalHotness;
+import io.thermocline.cli.demo.PipelineResults;
+import io.thermocline.cli.demo.StreamsQuiescence;
+import io.thermocline.cluster.LocalCluster;
+import io.thermocline.hotness.HotnessApp;
+import io.thermocline.hotness.HotnessConfig;
+import io.thermocline.hotness.HotnessTopology;
+import io.thermocline.topics.SerdeFactory;
+import io.thermocline.topics.TopicAdmin;
+import io.thermocline.topics.TopicSerdes;
+import io.thermocline.topics.TopicSpec;
+import io.thermocline.topics.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code thermocline bench}: on this machine, in one run, against a real local broker and registry:
+ * raw Kafka produce+consume of the bytes the samplers send (the physical reference), the same bytes
+ * through the hotness Streams app (samples/s), sample-to-moved latency of the live pipeline (an emulated
+ * fleet in real time, wall clock), and RocksDB bytes per tracked page.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure raw Kafka vs pipeline throughput, sample-to-moved latency and state size.")
+public final class BenchCommand implements Callable<Integer> {
+
+    /** Topic for the raw reference only (same partitions as tc.page-access, not part of the pipeline). */
+    static final String RAW_TOPIC = "tc.bench-raw";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--report-json", paramLabel = "PATH", required = true, description = "Write the figures here.")
+    Path reportJson;
+
+    @Option(names = "--samples", defaultValue = "4000000", description = "Samples ((pfn, count) entries) for the "
+            + "throughput runs (default ${DEFAULT-VALUE}).")
+    long samples;
+
+    @Option(names = "--hosts", defaultValue = "4", description = "Hosts in the generated load (default ${DEFAULT-VALUE}).")
+    int hosts;
+
+    @Option(names = "--latency-epochs", defaultValue = "20",
+            description = "Real-time epochs of the latency run (default ${DEFAULT-VALUE}; 0 skips it).")
+    int latencyEpochs;
+
+    @Option(names = "--epoch-ms", defaultValue = "500", description = "Epoch of the latency run (default ${DEFAULT-VALUE}).")
+    long epochMs;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Cluster and state (default: under .thermocline/).")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (samples < 1000 || hosts < 1 || epochMs < 50 || latencyEpochs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "need --samples >= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = workDir != null ? workDir : Path.of(".thermocline", "bench-" + Instant.now().toString().replace(':', '-'));
+        Files.createDirectories(dir);
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("machineCores", Runtime.getRuntime().availableProcessors());
+        json.put("samples", samples);
+        json.put("entriesPerBatch", 512);
+        try (LocalCluster cluster = LocalCluster.builder().workDir(dir.resolve("cluster")).start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            int partitions = 2;
+            TopicAdmin.ensureTopics(admin, Topics.ALL, partitions, (short) 1);
+            admin.createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Map<String, Object> serdeConfig = Map.of("schema.registry.url", cluster.registryUrl());
+            TopicSerdes.registerSchemas(serdeConfig);
+            SerdeFactory serdes = TopicSerdes.fromConfig(serdeConfig);
+            List<byte[][]> load = serialize(serdes, SampleBatches.generate(samples, hosts, 512, 64, 1000,
+                    Instant.now().minusSeconds(3600), 42));
+            out.printf(Locale.ROOT, "load: %,d samples in %,d records of %d entries, %,d bytes%n", samples, load.size(),
+                    512, load.stream().mapToLong(r -> r[0].length + r[1].length).sum());
+            out.flush();
+
+            RawKafkaBench.Result raw = RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, load, producerConfig(),
+                    Duration.ofMinutes(5));
+            double rawRate = samples / raw.seconds();
+            out.printf(Locale.ROOT, "raw Kafka produce+consume: %,.0f samples/s (%.2f s)%n", rawRate, raw.seconds());
+            out.flush();
+
+            double[] latency = latencyEpochs > 0 ? latency(cluster, admin, serdes, dir, out) : new double[] {Double.NaN,
+                Double.NaN, 0};
+
+            Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
+                    dir.resolve("hotness-throughput"), "thermocline-bench-throughput", 1000);
+            double pipelineRate;
+            double bytesPerPage;
+            long distinctPages = samples;  // every generated entry names a distinct (host, pfn) within one window pass
+            distinctPages = Math.min(distinctPages, (long) hosts * 64 * 512);
+            try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
+                LocalHotness.awaitRunning(app.streams());
+                StreamsQuiescence q = new StreamsQuiescence(admin, "thermocline-bench-throughput", Set.of());
+                // the latency run's records are processed first, outside the timing
+                q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
+                long t0 = System.nanoTime();
+                produce(cluster.bootstrapServers(), load);
+                q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(10));
+                double secs = (System.nanoTime() - t0) / 1e9;
+                pipelineRate = samples / secs;
+                out.printf(Locale.ROOT, "pipeline (sampler bytes through the hotness app, exactly-once): %,.0f samples/s "
+                        + "(%.2f s)%n", pipelineRate, secs);
+            }
+            bytesPerPage = (double) storeBytes(dir.resolve("hotness-throughput"), HotnessTopology.HEAT_STORE) / distinctPages;
+            out.printf(Locale.ROOT, "RocksDB heat store: %.2f bytes per tracked page (%,d pages)%n", bytesPerPage,
+                    distinctPages);
+            json.put("rawKafkaSamplesPerSec", rawRate);
+            json.put("pipelineSamplesPerSec", pipelineRate);
+            json.put("ratio", pipelineRate / rawRate);
+            putNumber(json, "p50SampleToMovedMs", latency[0]);
+            putNumber(json, "p99SampleToMovedMs", latency[1]);
+            json.put("latencySamples", (long) latency[2]);
+            json.put("stateBytesPerPage", bytesPerPage);
+            json.put("trackedPages", distinctPages);
+            json.put("rawSeconds", raw.seconds());
+            json.put("rawBytes", raw.bytes());
+        }
+        out.printf(Locale.ROOT, "ratio pipeline/raw: %.3f%n", json.get("ratio").asDouble());
+        Path parent = reportJson.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportJson.toFile(), json);
+        out.println("report: " + reportJson);
+        out.flush();
+        return 0;
+    }
+
+    private static void putNumber(ObjectNode json, String field, double v) {
+        if (Double.isNaN(v)) {
+            json.putNull(field);
+        } else {
+            json.put(field, v);
+        }
+    }
+
+    /** Sample-to-moved latency of the live pipeline: emulated hosts in real time, wall clock. */
+    private double[] latency(LocalCluster cluster, Admin admin, SerdeFactory serdes, Path dir, PrintWriter out)
+            throws Exception {
+        Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
+                dir.resolve("hotness-latency"), "thermocline-bench-latency", epochMs);
+        try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
+            LocalHotness.awaitRunning(app.streams());
+            Fleet.Settings s = new Fleet.Settings(2, List.of("gups-hotset", "zipf"), 8192, 0.25, latencyEpochs, 7,
+                    epochMs, 32768, false, "", dir);
+            try (Fleet fleet = new Fleet(s, cluster.bootstrapServers(), cluster.registryUrl(), serdes, null)) {
+                fleet.run();
+            }
+        }
+        PipelineResults r = PipelineResults.read(cluster.bootstrapServers(), serdes, Duration.ofSeconds(60));
+        out.printf(Locale.ROOT, "live pipeline (2 hosts, %d epochs of %d ms, real time): %,d moved, sample-to-moved "
+                + "p50 %.0f ms, p99 %.0f ms%n", latencyEpochs, epochMs, r.sampleToMovedMs().length, r.percentile(50),
+                r.percentile(99));
+        out.flush();
+        return new double[] {r.percentile(50), r.percentile(99), r.sampleToMovedMs().length};
+    }
+
+    private static Map<String, Object> producerConfig() {
+        Map<String, Object> p = new HashMap<>();
+        // as the sampler sends: idempotent, lz4, small linger
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        return p;
+    }
+
+    private static void produce(String bootstrap, List<byte[][]> load) {
+        Map<String, Object> p = producerConfig();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (byte[][] r : load) {
+                producer.send(new ProducerRecord<>(Topics.PAGE_ACCESS.name(), r[0], r[1]));
+            }
+            producer.flush();
+        }
+    }
+
+    private static List<byte[][]> serialize(SerdeFactory serdes, List<SampleBatches.Item> items) {
+        TopicSpec<PfnBlockKey, PageAccessBatch> t = Topics.PAGE_ACCESS;
+        Serializer<PfnBlockKey> ks = t.keySerde(serdes).serializer();
+        Serializer<PageAccessBatch> vs = t.valueSerde(serdes).serializer();
+        List<byte[][]> out = new ArrayList<>(items.size());
+        for (SampleBatches.Item i : items) {
+            out.add(new byte[][] {ks.serialize(t.name(), i.key()), vs.serialize(t.name(), i.value())});
+        }
+        return out;
+    }
+
+    private static long storeBytes(Path stateDir, String store) {
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            return files.filter(p -> p.toString().contains(store) && Files.isRegularFile(p)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.thermocline.cli.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The physical reference: produce and consume the exact bytes the samplers send, with no processing,
+ * concurrently, and time from the first send to the last record consumed.
+ */
+public final class RawKafkaBench {
+
+    /** Wall time and volume of one run. */
+    public record Result(long records, long bytes, Duration elapsed) {
+        public double recordsPerSec() {
+            return records / seconds();
+        }
+
+        public double seconds() {
+            return Math.max(elapsed.toNanos(), 1) / 1e9;
+        }
+    }
+
+    private RawKafkaBench() {
+    }
+
+    public static Result run(String bootstrap, String topic, List<byte[][]> records,
+                             Map<String, Object> producerConfig, Duration timeout) throws Exception {
+        long bytes = records.stream().mapToLong(r -> r[1].length + (r[0] == null ? 0 : r[0].length)).sum();
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "tc-bench-raw-" + UUID.randomUUID());
+        cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        cp.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+        cp.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
+        Properties pp = new Properties();
+        pp.putAll(producerConfig);
+        pp.put("bootstrap.servers", bootstrap);
+        AtomicReference<Throwable> sendError = new AtomicReference<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            // join the group before timing starts
+            long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (consumer.assignment().isEmpty() && System.nanoTime() < joinDeadline) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            long t0 = System.nanoTime();
+            CompletableFuture<Void> produced = CompletableFuture.runAsync(() -> {
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+                    for (byte[][] r : records) {
+                        producer.send(new ProducerRecord<>(topic, r[0], r[1]), (md, e) -> {
+                            if (e != null) {
+                                sendError.compareAndSet(null, e);
+                            }
+                        });
+                    }
+                    producer.flush();
+                }
+            });
+            long consumed = 0;
+            long deadline = t0 + timeout.toNanos();
+            while (consumed < records.size()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("raw bench: consumed " + consumed + " of " + records.size()
+                            + " records within " + timeout);
+                }
+                if (sendError.get() != null) {
+                    throw new IllegalStateException("raw bench: send failed: " + sendError.get().getMessage(),
+                            sendError.get());
+                }
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+                consumed += batch.count();
+            }
+            long t1 = System.nanoTime();
+            produced.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Result(consumed, bytes, Duration.ofNanos(t1 - t0));
+        }
+    }
+}
