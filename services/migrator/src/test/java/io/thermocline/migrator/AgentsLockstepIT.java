@@ -28,30 +28,41 @@ import io.thermocline.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole per-host loop through the real broker and registry: an emulated host runs a hot-set workload with its
- * hot pages on the CXL node; the sampler publishes samples, owners and node stats; the hotness app (Kafka Streams)
- * decides; the migrator applies the decisions and its PFN moves flow back to the sampler and the hotness app. The
- * migrator crashes mid-run (after moving a batch, before committing it) and a new instance takes over: no decision
- * is executed twice, and the hot set ends up in DRAM.
+ * The whole per-host loop through the real broker and registry, in lockstep with an emulated host: each epoch the
+ * workload (90 % of accesses on a hot set that first touch put on the CXL node) runs, the sampler publishes that
+ * epoch's samples, owners and node stats, the test waits until the hotness app (Kafka Streams, exactly-once) has
+ * consumed and committed everything, and the migrator applies every decision before the next epoch runs. Time is an
+ * emulated clock advanced one epoch at a time, so the run does not depend on wall-clock pacing. The migrator
+ * crashes mid-run (after moving its 3rd batch, before committing it) and a new instance takes over: no decision is
+ * executed twice, PFN moves flow back, and the hot set ends up in DRAM.
  */
 @ExtendWith(LocalClusterExtension.class)
-class AgentsPipelineIT {
+class AgentsLockstepIT {
 
-    static final String HOST = "emu-pipeline";
+    static final String HOST = "emu-lockstep";
     static final int PID = 1000;
     static final long VA = 0x7f00_0000_0000L;
     static final int FAST_PAGES = 512;
@@ -59,8 +70,14 @@ class AgentsPipelineIT {
     /** Hot set: 128 pages that first touch put on the CXL node. */
     static final int HOT_FROM = 768;
     static final int HOT_PAGES = 128;
-    static final Duration RUN_LIMIT = Duration.ofSeconds(150);
-    static final long KERNEL_GRACE_MS = 2000;
+    static final int ACCESSES_PER_EPOCH = 20_000;
+    static final long EPOCH_MS = 1000;
+    /** Sampler intervals per epoch (one hotness window). */
+    static final int INTERVALS_PER_EPOCH = 4;
+    static final int MAX_EPOCHS = 60;
+    static final long KERNEL_GRACE_MS = 2 * EPOCH_MS;
+    static final Duration CATCH_UP = Duration.ofSeconds(60);
+    static final Duration DRAIN_POLL = Duration.ofMillis(150);
 
     static SerdeFactory serdes;
 
@@ -77,8 +94,41 @@ class AgentsPipelineIT {
         return VA + page * 4096L;
     }
 
+    /** A clock the test advances one epoch at a time. */
+    static final class EpochClock extends Clock {
+        private volatile long ms;
+
+        EpochClock(long startMs) {
+            this.ms = startMs;
+        }
+
+        void set(long v) {
+            ms = v;
+        }
+
+        @Override
+        public long millis() {
+            return ms;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(ms);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
     @Test
-    void samplerHotnessAndMigratorPromoteTheHotSetAcrossAMigratorRestart(LocalCluster cluster) throws Exception {
+    void lockstepRunPromotesTheHotSetAndSurvivesAMigratorCrash(LocalCluster cluster) throws Exception {
         Machine machine = new Machine(HOST, List.of(new NodeSpec(0, TierKind.DRAM, FAST_PAGES, 90, 38.4),
                 new NodeSpec(1, TierKind.CXL, 4 * FAST_PAGES, 216, 25)), CostModel.defaults());
         machine.addProcess(PID, "gups", VA, PAGES, false);
@@ -91,110 +141,89 @@ class AgentsPipelineIT {
                 machineMigratorMoves.incrementAndGet();
             }
         });
+        long startMs = System.currentTimeMillis() / EPOCH_MS * EPOCH_MS;
+        EpochClock clock = new EpochClock(startMs);
+        String appId = "it-hotness-" + System.nanoTime();
         Map<String, Object> common = Map.of("bootstrap.servers", cluster.bootstrapServers(),
                 "schema.registry.url", cluster.registryUrl(), "host.id", HOST, "metrics.port", "-1");
-
         Map<String, Object> hp = new HashMap<>(common);
         hp.remove("host.id");
         hp.remove("metrics.port");
-        hp.putAll(Map.of(HotnessConfig.APPLICATION_ID, "it-hotness-" + System.nanoTime(),
+        hp.putAll(Map.of(HotnessConfig.APPLICATION_ID, appId,
                 HotnessConfig.STATE_DIR, dir.resolve("hotness").toString(), HotnessConfig.HTTP_PORT, "0",
-                HotnessConfig.WINDOW_MS, "1000", HotnessConfig.WINDOW_GRACE_MS, "200",
-                HotnessConfig.COMMIT_INTERVAL_MS, "100", HotnessConfig.DECISION_DEADLINE_MS, "20000"));
+                HotnessConfig.WINDOW_MS, Long.toString(EPOCH_MS), HotnessConfig.WINDOW_GRACE_MS, Long.toString(EPOCH_MS / 5),
+                HotnessConfig.COMMIT_INTERVAL_MS, "100", HotnessConfig.DECISION_DEADLINE_MS, "600000"));
         Map<String, Object> sp = new HashMap<>(common);
-        sp.putAll(Map.of(SamplerConfig.SCAN_PERIOD_MIN_MS, "250", SamplerConfig.SCAN_PERIOD_MAX_MS, "250",
-                SamplerConfig.SCAN_PERIOD_INITIAL_MS, "250", SamplerConfig.NODE_STATS_INTERVAL_MS, "500",
+        sp.putAll(Map.of(SamplerConfig.NODE_STATS_INTERVAL_MS, Long.toString(EPOCH_MS),
                 SamplerConfig.KERNEL_MOVE_GRACE_MS, Long.toString(KERNEL_GRACE_MS)));
         Map<String, Object> mp = new HashMap<>(common);
         mp.putAll(Map.of(MigratorConfig.STATE_DIR, dir.resolve("migrator").toString(),
-                MigratorConfig.POLL_TIMEOUT_MS, "100", MigratorConfig.MAX_DECISIONS_PER_TRANSACTION, "16"));
-
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread workload = new Thread(() -> {
-            SplittableRandom rnd = new SplittableRandom(7);
-            while (running.get()) {
-                synchronized (machine) {
-                    for (int i = 0; i < 4000; i++) {
-                        int page = rnd.nextInt(10) < 9 ? HOT_FROM + rnd.nextInt(HOT_PAGES) : rnd.nextInt(PAGES);
-                        machine.access(PID, va(page));
-                    }
-                }
-                sleep(5);
-            }
-        }, "workload");
+                MigratorConfig.MAX_DECISIONS_PER_TRANSACTION, "16", MigratorConfig.RATE_LIMIT_MB_PER_SEC, "0"));
 
         EmulatorSamplerBackend sBackend = new EmulatorSamplerBackend(machine, machine,
-                java.util.Set.of(SampleSource.EMULATOR), Clock.systemUTC());
+                java.util.Set.of(SampleSource.EMULATOR), clock);
         SamplerService sampler = new SamplerService(new SamplerConfig(sp), sBackend, serdes,
-                new SimpleMeterRegistry(), Clock.systemUTC());
+                new SimpleMeterRegistry(), clock);
         EmulatorMigrationTarget target = new EmulatorMigrationTarget(machine, machine);
         MigratorConfig mcfg = new MigratorConfig(mp);
-        MigratorService m1 = new MigratorService(mcfg, target, serdes, new SimpleMeterRegistry(), Clock.systemUTC());
+        MigratorService[] migrator = {new MigratorService(mcfg, target, serdes, new SimpleMeterRegistry(), clock)};
+        MigratorService first = migrator[0];
         AtomicInteger nonEmpty = new AtomicInteger();
-        AtomicReference<Throwable> m1Death = new AtomicReference<>();
-        m1.afterExecute = () -> {
+        first.afterExecute = () -> {
             if (nonEmpty.incrementAndGet() == 3) {
                 throw new MigratorRestartIT.SimulatedCrash();
             }
         };
-        MigratorService m2 = null;
-        Thread t2 = null;
-        try (HotnessApp hotness = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
+        boolean crashed = false;
+        int crashEpoch = -1;
+        SplittableRandom rnd = new SplittableRandom(7);
+        Properties probeProps = cluster.clientProperties();
+        probeProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        int epochs = 0;
+        int hotOnFast = 0;
+        try (HotnessApp hotness = new HotnessApp(new HotnessConfig(hp), serdes).start();
+             KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(probeProps, new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer())) {
             sampler.start();
-            m1.start();
-            Thread ts = new Thread(() -> {
-                try {
-                    sampler.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            first.start();
+            int settle = -1;
+            for (int e = 0; e < MAX_EPOCHS && settle != 0; e++, epochs++) {
+                // the epoch in sampler intervals: accesses, then the interval's samples at its end
+                for (int k = 1; k <= INTERVALS_PER_EPOCH; k++) {
+                    synchronized (machine) {
+                        for (int i = 0; i < ACCESSES_PER_EPOCH / INTERVALS_PER_EPOCH; i++) {
+                            int page = rnd.nextInt(10) < 9 ? HOT_FROM + rnd.nextInt(HOT_PAGES) : rnd.nextInt(PAGES);
+                            machine.access(PID, va(page));
+                        }
+                    }
+                    clock.set(startMs + e * EPOCH_MS + k * EPOCH_MS / INTERVALS_PER_EPOCH);
+                    sampler.runOnce();
                 }
-            }, "sampler");
-            Thread t1 = new Thread(() -> {
+                awaitCaughtUp(cluster, probe, appId);
                 try {
-                    m1.run();
-                } catch (Throwable e) {
-                    m1Death.set(e);
+                    drain(migrator[0]);
+                } catch (MigratorRestartIT.SimulatedCrash crash) {
+                    assertTrue(!crashed, "crashes only once");
+                    crashed = true;
+                    crashEpoch = e;
+                    migrator[0] = new MigratorService(mcfg, target, serdes, new SimpleMeterRegistry(), clock);
+                    migrator[0].start();
+                    drain(migrator[0]);
                 }
-            }, "migrator-1");
-            workload.start();
-            ts.start();
-            t1.start();
-
-            long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
-            while (m1Death.get() == null && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertTrue(m1Death.get() instanceof MigratorRestartIT.SimulatedCrash,
-                    "migrator 1 should have crashed on its 3rd batch, got " + m1Death.get());
-            m2 = new MigratorService(mcfg, target, serdes, new SimpleMeterRegistry(), Clock.systemUTC());
-            m2.start();
-            t2 = new Thread(m2::run, "migrator-2");
-            t2.start();
-
-            int hotOnFast = 0;
-            while (System.nanoTime() < deadline) {
                 hotOnFast = 0;
                 for (int i = HOT_FROM; i < HOT_FROM + HOT_PAGES; i++) {
                     hotOnFast += target.nodeOfPfn(target.resolve(PID, va(i))) == 0 ? 1 : 0;
                 }
-                if (hotOnFast >= HOT_PAGES * 9 / 10) {
-                    break;
+                if (settle < 0 && crashed && hotOnFast >= HOT_PAGES * 9 / 10) {
+                    settle = 3;     // a few more epochs: the migrator's PfnMoves outlive the sampler's grace
+                } else if (settle > 0) {
+                    settle--;
                 }
-                Thread.sleep(500);
             }
-            running.set(false);
-            sampler.stop();
-            m2.stop();
-            t2.join(10_000);
-            ts.join(10_000);
-            workload.join(10_000);
-            assertTrue(hotOnFast >= HOT_PAGES * 9 / 10, "hot pages in DRAM: " + hotOnFast + "/" + HOT_PAGES);
-            // let every frame change the sampler saw outlive its grace: unexplained ones would now be KERNEL moves
-            Thread.sleep(KERNEL_GRACE_MS + 500);
-            sampler.runOnce();
-            Thread.sleep(500);
-            sampler.runOnce();
-            assertEquals(0, sampler.tracker().pendingMoves());
+            assertTrue(crashed, "the migrator should have crashed on its 3rd batch");
+            assertTrue(hotOnFast >= HOT_PAGES * 9 / 10, "hot pages in DRAM after " + epochs + " epochs: "
+                    + hotOnFast + "/" + HOT_PAGES);
+            assertEquals(0, sampler.tracker().pendingMoves(), "every frame change the sampler saw is explained");
 
             List<MigrationResult> results = MigratorRestartIT.readAll(cluster, Topics.RESULTS, serdes).stream()
                     .map(v -> (MigrationResult) v).filter(r -> HOST.equals(r.getHost())).toList();
@@ -206,34 +235,61 @@ class AgentsPipelineIT {
                     "every page move on the machine is one committed MOVED result, none twice");
             List<PfnMove> moves = MigratorRestartIT.readAll(cluster, Topics.PFN_MOVES, serdes).stream()
                     .map(v -> (PfnMove) v).filter(m -> HOST.equals(m.getHost())).toList();
-            long migratorMoves = moves.stream().filter(m -> m.getCause() == MoveCause.MIGRATOR).count();
-            assertEquals(movedPerDecision.size(), migratorMoves, "one PfnMove per executed decision");
+            assertEquals(movedPerDecision.size(), moves.stream().filter(m -> m.getCause() == MoveCause.MIGRATOR)
+                    .count(), "one PfnMove per executed decision");
             assertEquals(0, moves.stream().filter(m -> m.getCause() == MoveCause.KERNEL).count(),
                     "the sampler saw the migrator's moves come back and did not report them as kernel moves");
             Map<MigrationStatus, Long> statuses = results.stream()
                     .collect(Collectors.groupingBy(MigrationResult::getStatus, Collectors.counting()));
-            System.out.printf("AgentsPipelineIT: %d results %s, %d hot pages in DRAM, %d sampler intervals%n",
-                    results.size(), statuses, hotOnFast, sampler.intervals());
+            System.out.printf("AgentsLockstepIT: %d epochs (crash in epoch %d), %d results %s, %d/%d hot pages "
+                    + "in DRAM, %d page moves%n", epochs, crashEpoch, results.size(), statuses, hotOnFast,
+                    HOT_PAGES, machineMigratorMoves.get());
         } finally {
-            running.set(false);
-            sampler.stop();
-            if (m2 != null) {
-                m2.stop();
-                if (t2 != null) {
-                    t2.join(10_000);
-                }
-                m2.close();
+            migrator[0].close();
+            if (first != migrator[0]) {
+                first.close();
             }
-            m1.close();
             sampler.close();
         }
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Polls until the migrator finds nothing twice in a row. */
+    static void drain(MigratorService m) {
+        int idle = 0;
+        while (idle < 2) {
+            idle = m.pollOnce(DRAIN_POLL) == 0 ? idle + 1 : 0;
+        }
+    }
+
+    /**
+     * Waits until the hotness app's consumer group has committed every partition it reads (inputs and its own
+     * repartition topics) up to the last stable offset: every decision for what was published is out.
+     */
+    static void awaitCaughtUp(LocalCluster cluster, KafkaConsumer<byte[], byte[]> probe, String appId)
+            throws Exception {
+        List<String> inputs = List.of(Topics.PAGE_ACCESS.name(), Topics.PAGE_OWNERS.name(),
+                Topics.NODE_STATS.name(), Topics.PFN_MOVES.name());
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = cluster.admin().listConsumerGroupOffsets(appId)
+                    .partitionsToOffsetAndMetadata().get();
+            Set<TopicPartition> parts = new HashSet<>(committed.keySet());
+            for (String t : inputs) {
+                probe.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+            }
+            Map<TopicPartition, Long> end = probe.endOffsets(parts);
+            boolean caughtUp = end.entrySet().stream().allMatch(x -> {
+                OffsetAndMetadata c = committed.get(x.getKey());
+                return x.getValue() == 0 || (c != null && c.offset() >= x.getValue());
+            });
+            if (caughtUp) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("hotness did not catch up within " + CATCH_UP + ": committed " + committed
+                        + " end " + end);
+            }
+            Thread.sleep(50);
         }
     }
 }
