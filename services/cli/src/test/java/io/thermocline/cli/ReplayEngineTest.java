@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.thermocline.cli.replay.ReplayEngine;
+import io.thermocline.cli.replay.ReplayInput;
 import io.thermocline.cli.replay.ReplayMetrics;
 import io.thermocline.cli.replay.ReplayOverrides;
 import io.thermocline.cli.replay.ReplayResult;
@@ -79,6 +80,58 @@ class ReplayEngineTest {
         ReplayResult a = replay(new ReplayScenario("h1"), Map.of("rate.limit.mbps", "0.05"));
         ReplayResult b = replay(new ReplayScenario("h1"), Map.of("rate.limit.mbps", "0.05"));
         assertEquals(a.hosts().get(0), b.hosts().get(0));
+    }
+
+    @Test
+    void hostsAreReplayedSeparatelyAndSummed() {
+        ReplayInput both = new ReplayScenario("h1").input();
+        ReplayScenario h2 = new ReplayScenario("h2");
+        h2.nodes.forEach(both::nodeStats);
+        h2.owners.forEach(both::owner);
+        h2.moves.forEach(both::move);
+        h2.results.forEach(both::result);
+        h2.batches.forEach(both::batch);
+        ReplayResult all = ReplayEngine.run(both, Map.of(), ReplayScenario.FAST_WINDOWS, List.of(),
+                ReplayEngine.newApplicationId(), ReplayEngine.Progress.NONE);
+        assertEquals(List.of("h1", "h2"), all.hosts().stream().map(ReplayResult.HostResult::host).toList());
+        ReplayResult one = replay(new ReplayScenario("h1"), Map.of());
+        for (ReplayResult.HostResult h : all.hosts()) {
+            assertEquals(one.hosts().get(0).actual(), h.actual(), h.host());
+            assertEquals(one.hosts().get(0).whatIf(), h.whatIf(), h.host() + ": same data, same result");
+        }
+        assertEquals(one.actual().plus(one.actual()), all.actual());
+        assertEquals(one.whatIf().promotedPages() * 2, all.whatIf().promotedPages());
+        ReplayResult only = ReplayEngine.run(both, Map.of(), ReplayScenario.FAST_WINDOWS, List.of("h2"),
+                ReplayEngine.newApplicationId(), ReplayEngine.Progress.NONE);
+        assertEquals(List.of("h2"), only.hosts().stream().map(ReplayResult.HostResult::host).toList());
+    }
+
+    @Test
+    void aHostWithoutNodeStatsIsAClearError() {
+        ReplayScenario s = new ReplayScenario("h1");
+        ReplayInput in = new ReplayInput();
+        s.owners.forEach(in::owner);
+        s.batches.forEach(in::batch);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ReplayEngine.run(in, Map.of(),
+                Map.of(), List.of(), ReplayEngine.newApplicationId(), ReplayEngine.Progress.NONE));
+        assertTrue(e.getMessage().contains("no tc.node-stats for host h1"), e.getMessage());
+    }
+
+    @Test
+    void samplesOnFramesWithoutAnOwnerAreUnresolved() {
+        ReplayScenario s = new ReplayScenario("h1");
+        ReplayInput in = new ReplayInput();
+        s.nodes.forEach(in::nodeStats);
+        s.owners.stream().filter(o -> o.getPfn() != ReplayScenario.pfnAtStart(ReplayScenario.HOT_FROM + 1))
+                .forEach(in::owner);
+        s.moves.forEach(in::move); // without it the moved page's later samples would be unresolved too
+        s.batches.forEach(in::batch);
+        ReplayResult r = ReplayEngine.run(in, Map.of(), ReplayScenario.FAST_WINDOWS, List.of(),
+                ReplayEngine.newApplicationId(), ReplayEngine.Progress.NONE);
+        ReplayResult.HostResult h = r.hosts().get(0);
+        assertEquals((long) ReplayScenario.HOT_COUNT * ReplayScenario.WINDOWS, h.unresolvedSamples());
+        assertEquals(s.actualAccesses()[0] - h.unresolvedSamples(), h.actual().accesses());
+        assertEquals(h.actual().accesses(), h.whatIf().accesses());
     }
 
     @Test
