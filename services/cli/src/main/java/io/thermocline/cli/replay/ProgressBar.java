@@ -48,7 +48,7 @@ public final class ProgressBar {
     }
 
     /** The bar's text for a given count (tests). */
-    static String render(String label, long done, long total) {
+    public static String render(String label, long done, long total) {
         double f = total == 0 ? 1.0 : (double) done / total;
         int filled = (int) Math.floor(f * WIDTH);
         StringBuilder b = new StringBuilder(label).append(" [");
