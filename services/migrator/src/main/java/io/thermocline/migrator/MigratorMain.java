@@ -41,6 +41,11 @@ public final class MigratorMain {
     }
 
     static int run(String[] args, Map<String, String> env) {
+        return run(args, env, LinuxFs.HOST);
+    }
+
+    /** The whole program against the given /proc and /sys (a fake tree in tests). */
+    static int run(String[] args, Map<String, String> env, LinuxFs fs) {
         MigratorConfig cfg;
         try {
             cfg = MigratorConfig.fromEnv(load(args), env);
@@ -50,7 +55,7 @@ public final class MigratorMain {
         }
         LinuxMigrationTarget target;
         try {
-            target = LinuxMigrationTarget.open(LinuxFs.HOST);
+            target = LinuxMigrationTarget.open(fs);
         } catch (MissingCapabilityException e) {
             System.err.println("thermocline-migrator: missing " + e.what() + " - " + e.getMessage());
             return EXIT_MISSING_CAPABILITY;

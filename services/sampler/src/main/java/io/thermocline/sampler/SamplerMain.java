@@ -47,6 +47,11 @@ public final class SamplerMain {
     }
 
     static int run(String[] args, Map<String, String> env) {
+        return run(args, env, LinuxFs.HOST);
+    }
+
+    /** The whole program against the given /proc and /sys (a fake tree in tests). */
+    static int run(String[] args, Map<String, String> env, LinuxFs fs) {
         SamplerConfig cfg;
         try {
             cfg = SamplerConfig.fromEnv(load(args), env);
@@ -54,7 +59,6 @@ public final class SamplerMain {
             System.err.println("thermocline-sampler: bad configuration: " + e.getMessage());
             return EXIT_BAD_CONFIG;
         }
-        LinuxFs fs = LinuxFs.HOST;
         LinuxSamplerBackend backend;
         try {
             backend = LinuxSamplerBackend.open(cfg.host(), fs,
