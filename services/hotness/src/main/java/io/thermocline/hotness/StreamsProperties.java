@@ -12,6 +12,9 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class StreamsProperties {
 
     /** Streams' wall-clock throttle of emit-on-window-close range scans. */
+    /** Prefix of original config keys passed through to Kafka Streams unchanged. */
+    public static final String STREAMS_PREFIX = "streams.";
+
     static final String EMIT_INTERVAL = "emit.interval.ms.kstreams.windowed.aggregation";
 
     private StreamsProperties() {
@@ -32,6 +35,8 @@ public final class StreamsProperties {
         p.put(EMIT_INTERVAL, config.getLong(HotnessConfig.EMIT_INTERVAL_MS));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // pass-through: "streams.X" originals become Streams/client property X (e.g. streams.producer.transaction.timeout.ms)
+        config.originalsWithPrefix(STREAMS_PREFIX).forEach(p::put);
         String server = config.getString(HotnessConfig.APPLICATION_SERVER);
         if (server.isEmpty() && config.httpPort() > 0) {
             server = "localhost:" + config.httpPort();

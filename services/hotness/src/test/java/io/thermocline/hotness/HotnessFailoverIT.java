@@ -65,7 +65,7 @@ class HotnessFailoverIT {
     private static final int PAGES = 400;
     private static final int HOT_PER_WINDOW = 5;
     private static final long CXL = 1L << 20;
-    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofSeconds(180);
 
     @Test
     void decisionsKeepComingWhenOneInstanceStops(LocalCluster cluster) throws Exception {
@@ -186,6 +186,10 @@ class HotnessFailoverIT {
         p.put(HotnessConfig.WINDOW_GRACE_MS, 0L);
         p.put(HotnessConfig.COMMIT_INTERVAL_MS, 100L);
         p.put(HotnessConfig.PROMOTE_MIN_HOT_WINDOWS, 1);
+        // a shared 2-core machine: give transactions and polls room so a slow commit is not fenced
+        p.put(StreamsProperties.STREAMS_PREFIX + "producer.transaction.timeout.ms", 60_000);
+        p.put(StreamsProperties.STREAMS_PREFIX + "consumer.max.poll.interval.ms", 120_000);
+        p.put(StreamsProperties.STREAMS_PREFIX + "consumer.session.timeout.ms", 30_000);
         return new HotnessConfig(p);
     }
 

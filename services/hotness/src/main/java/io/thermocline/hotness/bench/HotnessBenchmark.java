@@ -44,7 +44,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * validation, by-host repartition with Avro wire-format serdes, RocksDB window aggregate, stage-1 fold,
  * stage-2 decisions) fed with pre-serialized 512-entry PageAccessBatch records, and the RocksDB bytes per
  * tracked page of the stage-1 heat store. Writes JSON to {@code target/bench/hotness-bench.json} (or args[0]).
- * Args: [out] [pages] [windows].
+ * Args: [out] [pages] [windows] [rocksdb|in_memory]. TopologyTestDriver commits (and so flushes every
+ * RocksDB store) after each record, which a deployment does once per commit interval; the in_memory run
+ * shows the topology's own cost without that.
  */
 public final class HotnessBenchmark {
 
@@ -69,6 +71,8 @@ public final class HotnessBenchmark {
         props.put(HotnessConfig.WINDOW_GRACE_MS, 0L);
         props.put(HotnessConfig.PARTITIONS, 1);
         props.put(HotnessConfig.HTTP_PORT, 0);
+        String storeType = args.length > 3 ? args[3] : HotnessConfig.STORE_ROCKSDB;
+        props.put(HotnessConfig.STORE_TYPE, storeType);
         HotnessConfig config = new HotnessConfig(props);
         RegistrySerdes serdes = RegistrySerdes.inMemory("bench");
         TopologyTestDriver driver = new TopologyTestDriver(
@@ -152,12 +156,14 @@ public final class HotnessBenchmark {
                 keyBytes += kv.key.get().length;
             }
         }
-        driver.close();
+        // the driver's commits flushed the memtables: SST files as they are (not compacted: overwrites included)
         long heatFiles = dirBytes(stateDir, HotnessTopology.HEAT_STORE);
         long ownerFiles = dirBytes(stateDir, HotnessTopology.OWNER_STORE);
+        driver.close();
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("what", "samples/s through HotnessTopology in TopologyTestDriver (one thread, no broker), 512-entry batches");
+        json.put("storeType", storeType);
         json.put("pages", pages);
         json.put("blocks", blocks);
         json.put("measuredWindows", windows);
