@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.thermocline.avro.keys.PinKey;
+import io.thermocline.avro.policy.PinSelector;
+import io.thermocline.avro.policy.PolicyPin;
+import io.thermocline.avro.telemetry.TierKind;
 import io.thermocline.cli.replay.ReplayEngine;
 import io.thermocline.cli.replay.ReplayInput;
 import io.thermocline.cli.replay.ReplayMetrics;
@@ -132,6 +136,29 @@ class ReplayEngineTest {
         assertEquals((long) ReplayScenario.HOT_COUNT * ReplayScenario.WINDOWS, h.unresolvedSamples());
         assertEquals(s.actualAccesses()[0] - h.unresolvedSamples(), h.actual().accesses());
         assertEquals(h.actual().accesses(), h.whatIf().accesses());
+    }
+
+    @Test
+    void pinsFromTheRetainedTopicHoldInTheWhatIf() {
+        ReplayScenario s = new ReplayScenario("h1");
+        ReplayInput in = s.input();
+        long from = ReplayScenario.va(ReplayScenario.HOT_FROM);
+        long to = ReplayScenario.va(ReplayScenario.HOT_FROM + ReplayScenario.HOT);
+        in.pin(new PinKey("keep-hot-on-cxl"), PolicyPin.newBuilder().setPinId("keep-hot-on-cxl").setHost("*")
+                .setSelector(PinSelector.newBuilder().setPid(ReplayScenario.PID).setVaStart(from).setVaEnd(to).build())
+                .setWantedTier(TierKind.CXL).setReason("test").setCreatedMs(ReplayScenario.T0.minusSeconds(60)).build());
+        in.pin(new PinKey("removed"), PolicyPin.newBuilder().setPinId("removed").setHost("*")
+                .setSelector(PinSelector.newBuilder().setPid(ReplayScenario.PID).build())
+                .setWantedTier(TierKind.CXL).setReason("gone").setCreatedMs(ReplayScenario.T0.minusSeconds(60)).build());
+        in.pin(new PinKey("removed"), null); // tombstone: unpinned
+        ReplayResult pinned = ReplayEngine.run(in, Map.of(), ReplayScenario.FAST_WINDOWS, List.of(),
+                ReplayEngine.newApplicationId(), ReplayEngine.Progress.NONE);
+        ReplayResult free = replay(new ReplayScenario("h1"), Map.of());
+        ReplayMetrics w = pinned.whatIf();
+        assertEquals(0, w.pinRefused(), "the topology itself never decides against a pin");
+        assertTrue(w.promotedPages() <= free.whatIf().promotedPages() - (ReplayScenario.HOT - 1),
+                "the pinned hot set stays on CXL: " + w + " vs " + free.whatIf());
+        assertTrue(w.fastAccessRatio() < 0.2, w.toString());
     }
 
     @Test
