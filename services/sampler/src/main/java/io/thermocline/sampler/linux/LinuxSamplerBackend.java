@@ -25,6 +25,9 @@ public final class LinuxSamplerBackend implements SamplerBackend {
     /** Which access source to use. */
     public enum Mode { AUTO, DAMON, PAGE_IDLE }
 
+    /** Longest frame run read or marked in one page_idle call (8 KiB of bitmap). */
+    static final int MAX_IDLE_RUN = 1 << 16;
+
     private final String host;
     private final LinuxFs fs;
     private final LinuxOwnerScanner scanner;
@@ -113,21 +116,40 @@ public final class LinuxSamplerBackend implements SamplerBackend {
             return List.of(new AccessWindow(AccessSource.DAMON, start, now, -1, 1,
                     java.util.Arrays.copyOf(pfns, n[0]), java.util.Arrays.copyOf(counts, n[0])));
         }
-        // page_idle: frames marked idle last time and no longer idle were accessed in between; then re-mark
-        List<Long> hit = new ArrayList<>();
-        for (long pfn : idleMarked) {
-            if (pageIdle.accessed(pfn, 1)[0]) {
-                hit.add(pfn);
+        // page_idle: frames marked idle last time and no longer idle were accessed in between; then re-mark.
+        // Frames are handled in runs (gaps under one 64-frame bitmap word) so a run costs one pread/pwrite.
+        List<Long> hitList = new ArrayList<>();
+        for (long[] run : runs(idleMarked)) {
+            boolean[] acc = pageIdle.accessed(run[0], (int) (run[1] - run[0]));
+            for (int i = java.util.Arrays.binarySearch(idleMarked, run[0]); i >= 0 && i < idleMarked.length
+                    && idleMarked[i] < run[1]; i++) {
+                if (acc[(int) (idleMarked[i] - run[0])]) {
+                    hitList.add(idleMarked[i]);
+                }
             }
         }
-        for (long pfn : ownedPfns) {
-            pageIdle.markIdle(pfn, 1);
+        for (long[] run : runs(ownedPfns)) {
+            pageIdle.markIdle(run[0], run[1] - run[0]);
         }
         idleMarked = ownedPfns.clone();
-        long[] pfns = hit.stream().mapToLong(Long::longValue).toArray();
+        long[] pfns = hitList.stream().mapToLong(Long::longValue).toArray();
         int[] counts = new int[pfns.length];
         java.util.Arrays.fill(counts, 1);
         return List.of(new AccessWindow(AccessSource.PAGE_IDLE, start, now, -1, 1, pfns, counts));
+    }
+
+    /** [start, end) frame runs covering sorted frames, split where the gap exceeds one bitmap word or a run is long. */
+    static List<long[]> runs(long[] sortedPfns) {
+        List<long[]> out = new ArrayList<>();
+        for (long pfn : sortedPfns) {
+            long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && pfn - last[1] < PageIdle.PFNS_PER_WORD && pfn + 1 - last[0] <= MAX_IDLE_RUN) {
+                last[1] = pfn + 1;
+            } else {
+                out.add(new long[] {pfn, pfn + 1});
+            }
+        }
+        return out;
     }
 
     @Override

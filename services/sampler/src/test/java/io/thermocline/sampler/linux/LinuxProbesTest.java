@@ -187,6 +187,36 @@ class LinuxProbesTest {
     }
 
     @Test
+    void pageIdleBackendReportsFramesAccessedSinceTheyWereMarked() throws Exception {
+        LinuxFs fs = FakeLinux.twoNodes(root);
+        for (String f : List.of("self/pagemap", "kpageflags", "kpagecount")) {
+            FakeLinux.write(fs.proc(f), "");
+        }
+        Path bitmap = fs.sys(PageIdle.BITMAP);
+        FakeLinux.entries(bitmap, 0, 0L, 0L, 0L, 0L);
+        try (LinuxSamplerBackend b = LinuxSamplerBackend.open("h", fs, LinuxSamplerBackend.Mode.PAGE_IDLE,
+                p -> true, DamonSysfs.Attrs.DEFAULT, 1)) {
+            assertEquals(io.thermocline.avro.telemetry.AccessSource.PAGE_IDLE, b.source());
+            long[] owned = {100, 101, 170};
+            assertEquals(0, b.sampleAccesses(owned).get(0).size(), "first window only marks");
+            // the kernel clears the idle bit of an accessed frame: frame 101 (word 1, bit 37)
+            FakeLinux.entries(bitmap, 1, ~(1L << 37));
+            var w = b.sampleAccesses(owned).get(0);
+            assertArrayEquals(new long[] {101}, w.pfns());
+            assertEquals(0, b.sampleAccesses(owned).get(0).size(), "re-marked: nothing accessed since");
+        }
+    }
+
+    @Test
+    void idleRunsMergeFramesWithinOneBitmapWord() {
+        List<long[]> r = LinuxSamplerBackend.runs(new long[] {1, 2, 60, 200, 201});
+        assertEquals(2, r.size());
+        assertArrayEquals(new long[] {1, 61}, r.get(0));
+        assertArrayEquals(new long[] {200, 202}, r.get(1));
+        assertTrue(LinuxSamplerBackend.runs(new long[0]).isEmpty());
+    }
+
+    @Test
     void pageIdleBitmapMarksAndReadsWords() throws Exception {
         LinuxFs fs = LinuxFs.under(root);
         Path bitmap = fs.sys(PageIdle.BITMAP);
