@@ -42,8 +42,10 @@ public final class LinuxMigrationTarget implements MigrationTarget {
 
     /** Checks privileges and interfaces; the exception names what is missing. */
     public static LinuxMigrationTarget open(LinuxFs fs) throws IOException, MissingCapabilityException {
-        Capabilities.read(fs).require("the migrator (pagemap PFNs, move_pages of other processes)",
+        Capabilities caps = Capabilities.read(fs);
+        caps.require("the migrator (pagemap PFNs, move_pages of other processes)",
                 Capabilities.CAP_SYS_ADMIN, Capabilities.CAP_SYS_NICE);
+        caps.warnWithoutPtrace(LOG, "the migrator");
         if (!java.nio.file.Files.isReadable(fs.proc("self/pagemap"))) {
             throw new MissingCapabilityException(fs.proc("self/pagemap").toString(),
                     "pagemap absent (kernel without CONFIG_PROC_PAGE_MONITOR)");

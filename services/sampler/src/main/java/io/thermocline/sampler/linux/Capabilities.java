@@ -46,6 +46,16 @@ public final class Capabilities {
         }
     }
 
+    /**
+     * Warns (does not fail) when CAP_SYS_PTRACE is missing: pagemap and move_pages of processes of OTHER users pass
+     * ptrace_may_access, so without it only root-owned (or own-uid) processes can be tracked and moved.
+     */
+    public void warnWithoutPtrace(org.slf4j.Logger log, String who) {
+        if (!has(CAP_SYS_PTRACE)) {
+            log.warn("{} runs without CAP_SYS_PTRACE: processes of other users cannot be read or moved", who);
+        }
+    }
+
     static String name(int cap) {
         return switch (cap) {
             case CAP_SYS_NICE -> "CAP_SYS_NICE";

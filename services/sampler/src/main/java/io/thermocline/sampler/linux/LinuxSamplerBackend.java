@@ -57,8 +57,9 @@ public final class LinuxSamplerBackend implements SamplerBackend {
     public static LinuxSamplerBackend open(String host, LinuxFs fs, Mode mode, IntPredicate pids,
                                            DamonSysfs.Attrs attrs, int damonMinAccesses)
             throws IOException, MissingCapabilityException {
-        Capabilities.read(fs).require("the sampler (PFNs in pagemap, kpageflags, DAMON sysfs)",
-                Capabilities.CAP_SYS_ADMIN);
+        Capabilities caps = Capabilities.read(fs);
+        caps.require("the sampler (PFNs in pagemap, kpageflags, DAMON sysfs)", Capabilities.CAP_SYS_ADMIN);
+        caps.warnWithoutPtrace(LOG, "the sampler");
         for (String f : List.of("self/pagemap", "kpageflags", "kpagecount")) {
             if (!java.nio.file.Files.isReadable(fs.proc(f))) {
                 throw new MissingCapabilityException(fs.proc(f).toString(),
