@@ -221,6 +221,8 @@ class AgentsLockstepIT {
                 }
             }
             assertTrue(crashed, "the migrator should have crashed on its 3rd batch");
+            assertEquals(org.apache.kafka.streams.KafkaStreams.State.RUNNING, hotness.streams().state(),
+                    "the hotness app ran through");
             assertTrue(hotOnFast >= HOT_PAGES * 9 / 10, "hot pages in DRAM after " + epochs + " epochs: "
                     + hotOnFast + "/" + HOT_PAGES);
             assertEquals(0, sampler.tracker().pendingMoves(), "every frame change the sampler saw is explained");

@@ -28,7 +28,7 @@ public interface SamplerBackend extends AutoCloseable {
     }
 
     @Override
-    default void close() throws Exception {
+    default void close() throws java.io.IOException {
     }
 
     /** Observations of one scan step; {@code passComplete} when every tracked process was covered. */

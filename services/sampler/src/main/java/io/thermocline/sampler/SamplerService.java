@@ -216,7 +216,6 @@ public final class SamplerService implements AutoCloseable {
         return iv;
     }
 
-    @SuppressWarnings("unchecked")
     /**
      * Reads this host's committed PfnMoves up to the current end of the partition, so every move the migrator made
      * before this scan is known when frame changes are attributed.
@@ -235,6 +234,7 @@ public final class SamplerService implements AutoCloseable {
                 && System.nanoTime() < deadline);
     }
 
+    @SuppressWarnings("unchecked")
     private <K extends SpecificRecord, V extends SpecificRecord> void send(TopicSpec<K, V> topic, K key, V value) {
         Serializer<?>[] ser = serializers.computeIfAbsent(topic.name(), t -> new Serializer<?>[] {
             topic.keySerde(serdes).serializer(), topic.valueSerde(serdes).serializer()});
@@ -250,7 +250,7 @@ public final class SamplerService implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         running.set(false);
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
