@@ -199,6 +199,19 @@ class ReplayCommandIT {
     }
 
     @Test
+    void fromTimeReplaysTheWindowsSampledFromThatTime() {
+        int skip = 6;
+        CliRun r = replay("--no-progress", "--from-time",
+                ReplayScenario.T0.plusMillis(skip * ReplayScenario.WINDOW_MS).toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("host " + HOST + ": " + (ReplayScenario.WINDOWS - skip) + " windows "
+                + ReplayScenario.T0.plusMillis(skip * ReplayScenario.WINDOW_MS)), r.out());
+        // the real promotion happened before the start: not counted; its page's samples still resolve
+        assertEquals("0", row(r.out(), "  promoted pages")[0], r.out());
+        assertTrue(r.out().contains(" 0 unresolved samples"), r.out());
+    }
+
+    @Test
     void startAfterTheRetainedDataFindsNothing() {
         CliRun late = replay("--from-time", Instant.now().plus(Duration.ofHours(1)).toString());
         assertEquals(1, late.exitCode(), late.toString());

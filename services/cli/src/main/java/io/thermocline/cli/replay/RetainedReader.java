@@ -56,7 +56,12 @@ public final class RetainedReader {
         }
     }
 
-    /** What was read. */
+    /**
+     * What was read.
+     *
+     * @param skipped     undecodable records
+     * @param otherHosts  records left out: other hosts (with --host), batches sampled before --from-time
+     */
     public record Read(ReplayInput input, Map<String, Long> recordsPerTopic, long skipped, long otherHosts) {
         public long records() {
             return recordsPerTopic.values().stream().mapToLong(Long::longValue).sum();
@@ -166,6 +171,11 @@ public final class RetainedReader {
                         skipped++;
                         LOG.debug("skipping undecodable {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
                                 e.getMessage());
+                        continue;
+                    }
+                    if (start.time() != null && value instanceof PageAccessBatch b
+                            && b.getWindowStartMs().isBefore(start.time())) {
+                        others++; // produced after the start, sampled before it
                         continue;
                     }
                     if (!add(input, r.topic(), key, value, r.timestamp(), host)) {
