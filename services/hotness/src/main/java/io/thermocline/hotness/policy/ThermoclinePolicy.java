@@ -77,11 +77,11 @@ public final class ThermoclinePolicy implements PlacementPolicy {
         m.put(HotnessConfig.WINDOW_GRACE_MS, 0L);
         m.put(HotnessConfig.PARTITIONS, 1);
         m.put(HotnessConfig.HTTP_PORT, 0);
-        m.put(HotnessConfig.CANDIDATES_PER_BLOCK, 128);
+        m.put(HotnessConfig.CANDIDATES_PER_BLOCK, 512);
         // same topology and processors; in-memory stores because the driver commits after every record
         // (TC_HOTNESS_STORE_TYPE=rocksdb runs it on RocksDB)
         m.put(HotnessConfig.STORE_TYPE, HotnessConfig.STORE_IN_MEMORY);
-        m.put(HotnessConfig.DECAY_FACTOR, 0.5);
+        m.put(HotnessConfig.DECAY_FACTOR, 0.75);
         m.put(HotnessConfig.PROMOTE_MIN_HOT_WINDOWS, 1);
         m.put(HotnessConfig.COOLDOWN_WINDOWS, 2);
         m.put(HotnessConfig.FAST_HEADROOM, 0.0);
