@@ -87,6 +87,10 @@ public final class DemoCommand implements Callable<Integer> {
             + "lockstep mode, wall time in realtime mode (default ${DEFAULT-VALUE}).")
     long epochMs;
 
+    @Option(names = "--window-ms", description = "Hotness window (default: one epoch in lockstep mode, four epochs "
+            + "in realtime mode, where the sampler reports once per epoch).")
+    Long windowMs;
+
     @Option(names = "--accesses-per-epoch", defaultValue = "131072",
             description = "Emulated accesses per host and epoch (default ${DEFAULT-VALUE}).")
     int accessesPerEpoch;
@@ -139,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
             SerdeFactory serdes = TopicSerdes.fromConfig(serdeConfig);
             String appId = "thermocline-hotness-demo";
             Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
-                    dir.resolve("hotness"), appId, epochMs);
+                    dir.resolve("hotness"), appId, windowMs());
             try (HotnessApp hotness = new HotnessApp(new HotnessConfig(hp), serdes).start();
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                          cluster.bootstrapServers()))) {
@@ -181,6 +185,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    long windowMs() {
+        return windowMs != null ? windowMs : mode == Mode.lockstep ? epochMs : 4 * epochMs;
     }
 
     private void validate() {
