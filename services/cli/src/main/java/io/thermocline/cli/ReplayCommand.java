@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
             "",
             "Samples are mapped back to page identities (host, pid, vaddr) with the owner and PFN-move history, so "
                     + "the what-if copy can place the same pages differently. Deterministic for the same input.",
-        })
+        },
+        footer = {"", "Details: docs/replay.md"})
 public final class ReplayCommand implements Callable<Integer> {
 
     /** Where to start in tc.page-access (one of). */

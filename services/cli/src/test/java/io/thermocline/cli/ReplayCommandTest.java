@@ -59,6 +59,14 @@ class ReplayCommandTest {
     }
 
     @Test
+    void anUnreachableBrokerIsReportedWithoutAStackTrace() {
+        CliRun r = replay("--set", "window.ms=2000");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("error: Kafka error reading the retained topics"), r.toString());
+        assertTrue(!r.err().contains("\tat "), r.toString());
+    }
+
+    @Test
     void helpExplainsIsolation() {
         CliRun r = CliRun.run("replay", "--help");
         assertEquals(0, r.exitCode(), r.toString());

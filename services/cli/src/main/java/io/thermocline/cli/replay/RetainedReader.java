@@ -42,6 +42,8 @@ public final class RetainedReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetainedReader.class);
     static final Duration POLL = Duration.ofMillis(200);
+    /** Metadata calls give up sooner than the whole read: an unreachable broker is reported in seconds. */
+    static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
     /** Where tc.page-access is replayed from. */
     public record Start(Long offset, Instant time) {
@@ -96,6 +98,7 @@ public final class RetainedReader {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE));
         long deadline = System.nanoTime() + timeout.toNanos();
+        Duration metadataTimeout = timeout.compareTo(METADATA_TIMEOUT) < 0 ? timeout : METADATA_TIMEOUT;
         Map<String, Serde<?>[]> serdeByTopic = new HashMap<>();
         for (TopicSpec<?, ?> t : TOPICS) {
             serdeByTopic.put(t.name(), new Serde<?>[] {t.keySerde(serdes), t.valueSerde(serdes)});
@@ -109,7 +112,7 @@ public final class RetainedReader {
             List<TopicPartition> all = new ArrayList<>();
             List<TopicPartition> access = new ArrayList<>();
             for (TopicSpec<?, ?> t : TOPICS) {
-                List<PartitionInfo> infos = consumer.partitionsFor(t.name(), timeout);
+                List<PartitionInfo> infos = consumer.partitionsFor(t.name(), metadataTimeout);
                 if (infos == null || infos.isEmpty()) {
                     if (t == Topics.PAGE_ACCESS) {
                         throw new IllegalStateException("topic " + t.name() + " does not exist: nothing to replay");
