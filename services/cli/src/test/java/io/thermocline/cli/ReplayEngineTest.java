@@ -87,6 +87,13 @@ class ReplayEngineTest {
     }
 
     @Test
+    void theStoreEngineDoesNotChangeTheResult() {
+        ReplayResult mem = replay(new ReplayScenario("h1"), Map.of());
+        ReplayResult rocks = replay(new ReplayScenario("h1"), Map.of("store.type", "rocksdb"));
+        assertEquals(mem.hosts().get(0), rocks.hosts().get(0));
+    }
+
+    @Test
     void hostsAreReplayedSeparatelyAndSummed() {
         ReplayInput both = new ReplayScenario("h1").input();
         ReplayScenario h2 = new ReplayScenario("h2");

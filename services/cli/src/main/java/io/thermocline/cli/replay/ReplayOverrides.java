@@ -58,12 +58,19 @@ public final class ReplayOverrides {
     /**
      * The what-if config: hotness defaults, then {@code base} (e.g. the live application's properties file), then
      * the overrides, then the replay's own deployment keys. Bad values fail with the ConfigDef's message.
+     *
+     * <p>Stores are in-memory unless {@code --set store.type=rocksdb}: the in-process driver commits after every
+     * record, which makes RocksDB several times slower, and the store engine does not change any decision (the
+     * emulator's thermocline policy makes the same choice). The live application's store type in {@code base} is
+     * ignored for that reason.
      */
     public static HotnessConfig config(Map<String, String> base, Map<String, String> overrides, String applicationId,
                                        String stateDir) {
         Map<String, Object> props = new LinkedHashMap<>();
+        props.put(HotnessConfig.STORE_TYPE, HotnessConfig.STORE_IN_MEMORY);
         for (Map.Entry<String, String> e : base.entrySet()) {
-            if (HotnessConfig.DEF.names().contains(e.getKey()) && !RESERVED.contains(e.getKey())) {
+            if (HotnessConfig.DEF.names().contains(e.getKey()) && !RESERVED.contains(e.getKey())
+                    && !HotnessConfig.STORE_TYPE.equals(e.getKey())) {
                 props.put(e.getKey(), e.getValue());
             }
         }
