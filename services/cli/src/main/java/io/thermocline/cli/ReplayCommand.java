@@ -91,6 +91,10 @@ public final class ReplayCommand implements Callable<Integer> {
     Duration timeout;
     @Option(names = "--no-progress", description = "Do not draw progress bars on stderr.")
     boolean noProgress;
+    @Option(names = "--register-schemas", description = "Register the catalogue's schemas before reading, in the "
+            + "order the pipeline does at start-up: lets a restarted local (in-memory) registry decode topics kept "
+            + "on disk, e.g. a demo's --work-dir. Not needed against a registry that kept its schemas.")
+    boolean registerSchemas;
 
     @Override
     public Integer call() {
@@ -107,6 +111,14 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         PrintWriter err = cl.getErr();
         try {
+            if (registerSchemas) {
+                try {
+                    TopicSerdes.registerSchemas(cluster.serdeConfigs());
+                } catch (RuntimeException e) {
+                    throw new CliFailure("cannot register the schemas at " + cluster.registryUrl() + ": "
+                            + e.getMessage());
+                }
+            }
             RetainedReader reader = new RetainedReader(cluster.clientConfigs("thermocline-replay"),
                     TopicSerdes.fromConfig(cluster.serdeConfigs()), timeout);
             AtomicReference<ProgressBar> readBar = new AtomicReference<>();

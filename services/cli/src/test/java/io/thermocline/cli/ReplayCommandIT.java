@@ -184,7 +184,7 @@ class ReplayCommandIT {
     void aLowRateLimitMovesFewerPages(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("base.json");
         Path slow = dir.resolve("slow.json");
-        CliRun b = replay("--report-json", base.toString(), "--no-progress");
+        CliRun b = replay("--report-json", base.toString(), "--no-progress", "--register-schemas");
         CliRun s = replay("--report-json", slow.toString(), "--no-progress", "--set", "rate.limit.mbps=0.001");
         assertEquals(0, b.exitCode(), b.toString());
         assertEquals(0, s.exitCode(), s.toString());

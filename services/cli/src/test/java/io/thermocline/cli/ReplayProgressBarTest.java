@@ -31,5 +31,6 @@ class ReplayProgressBarTest {
         assertTrue(out.endsWith("\rreplay [==============================] 100% 4/4 records" + System.lineSeparator()),
                 out);
         assertEquals(1, out.split(System.lineSeparator(), -1).length - 1, "one line ended: " + out);
+        assertEquals(1, out.split("100%", -1).length - 1, "100% drawn once: " + out);
     }
 }

@@ -18,6 +18,7 @@ public final class ProgressBar {
     private final long total;
     private long done;
     private long lastDraw = Long.MIN_VALUE;
+    private long drawn = -1;
     private boolean finished;
 
     public ProgressBar(PrintWriter err, String label, long total) {
@@ -42,7 +43,9 @@ public final class ProgressBar {
         }
         finished = true;
         done = total;
-        draw();
+        if (drawn != done) {
+            draw();
+        }
         err.println();
         err.flush();
     }
@@ -60,6 +63,7 @@ public final class ProgressBar {
     }
 
     private void draw() {
+        drawn = done;
         err.print('\r' + render(label, done, total));
         err.flush();
     }
