@@ -82,7 +82,9 @@ public final class Fleet implements AutoCloseable {
         this.quiescence = quiescence;
         this.startMs = System.currentTimeMillis();
         this.published = new CyclicBarrier(settings.hosts(), this::awaitHotness);
-        this.applied = new CyclicBarrier(settings.hosts());
+        // the hotness app also takes in the migrators' PFN moves before the next epoch's samples arrive,
+        // so it never decides on frames that have already moved
+        this.applied = new CyclicBarrier(settings.hosts(), this::awaitHotness);
     }
 
     public static String hostName(int i) {
