@@ -28,9 +28,20 @@ public final class LocalHotness {
         hp.put(HotnessConfig.PARTITIONS, PARTITIONS);
         hp.put(HotnessConfig.COMMIT_INTERVAL_MS, 100L);
         hp.put(HotnessConfig.DECISION_DEADLINE_MS, Math.max(30_000L, 10 * windowMs));
+        int port = freePort();
+        hp.put(HotnessConfig.HTTP_PORT, port);
+        hp.put(HotnessConfig.APPLICATION_SERVER, "127.0.0.1:" + port);
         // the service's store engine, whatever the in-process emulator policy uses
         hp.put("store.type", "rocksdb");
         return hp;
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port on 127.0.0.1", e);
+        }
     }
 
     public static void awaitRunning(KafkaStreams streams) throws InterruptedException {
