@@ -50,6 +50,7 @@ public final class HotnessConfig extends AbstractConfig {
     public static final String RATE_LIMIT_MBPS = "rate.limit.mbps";
     public static final String PROMOTE_MIN_HOT_WINDOWS = "promote.min.hot.windows";
     public static final String COOLDOWN_WINDOWS = "cooldown.windows";
+    public static final String EXCHANGE_MIN_HOT_WINDOWS = "exchange.min.hot.windows";
     public static final String DEMOTE_MAX_HEAT_RATIO = "demote.max.heat.ratio";
     public static final String DECISION_DEADLINE_MS = "decision.deadline.ms";
     public static final String MOVE_TTL_MS = "move.ttl.ms";
@@ -101,6 +102,9 @@ public final class HotnessConfig extends AbstractConfig {
                     "Promotion+demotion budget per host, MB/s of event time.")
             .define(PROMOTE_MIN_HOT_WINDOWS, Type.INT, 2, Range.between(1, 64), Importance.HIGH,
                     "A page must be hot in this many consecutive windows before it is promoted.")
+            .define(EXCHANGE_MIN_HOT_WINDOWS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
+                    "A promotion that must demote another page to make room needs this many consecutive hot windows "
+                            + "(a noise guard: promotions into free space only need promote.min.hot.windows).")
             .define(COOLDOWN_WINDOWS, Type.INT, 4, Range.between(0, 1024), Importance.HIGH,
                     "Windows during which a page we demoted is not promoted (and a promoted page not demoted).")
             .define(DEMOTE_MAX_HEAT_RATIO, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.MEDIUM,
@@ -180,6 +184,10 @@ public final class HotnessConfig extends AbstractConfig {
 
     public int promoteMinHotWindows() {
         return getInt(PROMOTE_MIN_HOT_WINDOWS);
+    }
+
+    public int exchangeMinHotWindows() {
+        return getInt(EXCHANGE_MIN_HOT_WINDOWS);
     }
 
     public int cooldownWindows() {

@@ -153,6 +153,7 @@ public final class DecisionEngine {
 
         // 2. promotion candidates: hot, on a slower tier, stable, not recently demoted
         Map<PageRef, HostState.Streak> streaks = new HashMap<>();
+        Map<Page, Integer> streakOf = new HashMap<>();
         List<Page> promote = new ArrayList<>();
         for (Page p : hot) {
             long pfn = p.c().pfn();
@@ -195,6 +196,7 @@ public final class DecisionEngine {
                 continue;
             }
             promote.add(p);
+            streakOf.put(p, cur.count());
         }
         // keep streaks of pages not seen this time for one more window (their block may not have been refolded)
         hs.hotStreak.values().removeIf(st -> st.lastWindow() < window - 2);
@@ -248,6 +250,10 @@ public final class DecisionEngine {
             }
             int to = plan.fasterTarget(p.node(), p.pages());
             if (to < 0) {
+                if (streakOf.getOrDefault(p, 0) < config.exchangeMinHotWindows()) {
+                    hs.count(Counters.HYSTERESIS_HELD, 1);
+                    continue;
+                }
                 to = exchange(plan, p, coldByNode);
             }
             if (to < 0) {
