@@ -1,5 +1,7 @@
 package io.thermocline.serde;
 
+import io.thermocline.cluster.RegistryServerProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,23 +10,20 @@ import io.thermocline.registry.RegistryClientConfig;
 import io.thermocline.serde.test.SampleBatch;
 import io.thermocline.serde.test.SampleKey;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Serdes configured by URL against the real registry (Apicurio ccompat v7 as a child JVM). */
 class AvroSerdeRegistryIT {
-  private static ApicurioProcess registry;
+  private static RegistryServerProcess registry;
 
   @BeforeAll
   static void start() throws Exception {
-    Path jar = ApicurioProcess.runnerJar();
-    Assumptions.assumeTrue(jar != null, "registry runner jar not built: build services/registry-server first");
-    registry = ApicurioProcess.start(jar);
+    registry = RegistryServerProcess.start(RegistryServerProcess.locateRunnerJar(),
+        java.nio.file.Files.createTempDirectory("registry-it"));
   }
 
   @AfterAll

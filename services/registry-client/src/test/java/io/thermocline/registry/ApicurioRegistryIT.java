@@ -1,16 +1,16 @@
 package io.thermocline.registry;
 
+import io.thermocline.cluster.RegistryServerProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +26,13 @@ class ApicurioRegistryIT {
   private static final Schema V2_BAD = SchemaBuilder.record("ItRecord").namespace("io.thermocline.it").fields()
       .requiredString("host").requiredLong("pfn").requiredInt("count").endRecord();
 
-  private static ApicurioProcess registry;
+  private static RegistryServerProcess registry;
   private static String url;
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    Path jar = ApicurioProcess.runnerJar();
-    Assumptions.assumeTrue(jar != null, "registry runner jar not built (-D" + ApicurioProcess.JAR_PROPERTY
-        + "): build services/registry-server first");
-    registry = ApicurioProcess.start(jar);
+    registry = RegistryServerProcess.start(RegistryServerProcess.locateRunnerJar(),
+        java.nio.file.Files.createTempDirectory("registry-it"));
     url = registry.url();
   }
 
