@@ -74,12 +74,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--hosts", defaultValue = "4", description = "Hosts in the generated load (default ${DEFAULT-VALUE}).")
     int hosts;
 
-    @Option(names = "--latency-epochs", defaultValue = "60",
+    @Option(names = "--latency-epochs", defaultValue = "100",
             description = "Real-time epochs of the latency run (default ${DEFAULT-VALUE}; 0 skips it).")
     int latencyEpochs;
 
-    @Option(names = "--epoch-ms", defaultValue = "250", description = "Epoch of the latency run; the sampler reports "
-            + "once per epoch and the hotness window is four epochs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epoch-ms", defaultValue = "250", description = "Epoch (and hotness window) of the latency run "
+            + "(default ${DEFAULT-VALUE}).")
     long epochMs;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Cluster and state (default: under .thermocline/).")
@@ -177,7 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
     private double[] latency(LocalCluster cluster, Admin admin, SerdeFactory serdes, Path dir, PrintWriter out)
             throws Exception {
         Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
-                dir.resolve("hotness-latency"), "thermocline-bench-latency", 4 * epochMs);
+                dir.resolve("hotness-latency"), "thermocline-bench-latency", epochMs);
         try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
             LocalHotness.awaitRunning(app.streams());
             Fleet.Settings s = new Fleet.Settings(2, List.of("gups-hotset", "zipf"), 8192, 0.25, latencyEpochs, 7,

@@ -87,8 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "lockstep mode, wall time in realtime mode (default ${DEFAULT-VALUE}).")
     long epochMs;
 
-    @Option(names = "--window-ms", description = "Hotness window (default: one epoch in lockstep mode, four epochs "
-            + "in realtime mode, where the sampler reports once per epoch).")
+    @Option(names = "--window-ms", description = "Hotness window (default: one epoch).")
     Long windowMs;
 
     @Option(names = "--accesses-per-epoch", defaultValue = "131072",
@@ -188,7 +187,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     long windowMs() {
-        return windowMs != null ? windowMs : mode == Mode.lockstep ? epochMs : 4 * epochMs;
+        return windowMs != null ? windowMs : epochMs;
     }
 
     private void validate() {
