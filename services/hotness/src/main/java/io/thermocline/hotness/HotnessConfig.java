@@ -21,6 +21,13 @@ import org.apache.kafka.common.config.types.Password;
 public final class HotnessConfig extends AbstractConfig {
 
     public static final String ENV_PREFIX = "TC_HOTNESS_";
+    /**
+     * Kafka client settings from the environment: {@code TC_HOTNESS_KAFKA_SASL_MECHANISM=SCRAM-SHA-512} becomes
+     * {@code streams.sasl.mechanism}, which {@link StreamsProperties} hands to every client of the app. Their
+     * values are never printed (only defined keys are, passwords masked).
+     */
+    public static final String KAFKA_CLIENT_PREFIX = StreamsProperties.STREAMS_PREFIX;
+    static final String ENV_KAFKA_PREFIX = ENV_PREFIX + "KAFKA_";
 
     public static final String APPLICATION_ID = "application.id";
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -128,6 +135,12 @@ public final class HotnessConfig extends AbstractConfig {
             String v = env.get(envName(key));
             if (v != null) {
                 props.put(key, v);
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith(ENV_KAFKA_PREFIX) && e.getValue() != null && !e.getValue().isEmpty()) {
+                String client = e.getKey().substring(ENV_KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                props.put(KAFKA_CLIENT_PREFIX + client, e.getValue());
             }
         }
         return new HotnessConfig(props);

@@ -45,4 +45,16 @@ class HotnessConfigTest {
         assertEquals("60000", p.get("producer.transaction.timeout.ms"));
         assertEquals("exactly_once_v2", p.get("processing.guarantee"));
     }
+
+    @Test
+    void kafkaClientSettingsComeFromTheEnvironmentAndAreNotPrinted() {
+        HotnessConfig c = HotnessConfig.fromEnv(Map.of(HotnessConfig.BOOTSTRAP_SERVERS, "b:9092"),
+                Map.of("TC_HOTNESS_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                        "TC_HOTNESS_KAFKA_SASL_JAAS_CONFIG", "secret-jaas"));
+        assertEquals("SASL_SSL",
+                c.originalsWithPrefix(HotnessConfig.KAFKA_CLIENT_PREFIX).get("security.protocol"));
+        assertEquals("secret-jaas",
+                c.originalsWithPrefix(HotnessConfig.KAFKA_CLIENT_PREFIX).get("sasl.jaas.config"));
+        assertFalse(c.masked().toString().contains("secret-jaas"));
+    }
 }
