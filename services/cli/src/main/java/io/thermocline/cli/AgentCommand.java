@@ -6,7 +6,6 @@ import io.thermocline.topics.TopicSerdes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,32 +29,11 @@ public final class AgentCommand implements Callable<Integer> {
             + "services, SamplerMain and MigratorMain).")
     boolean emulated;
 
-    @Option(names = "--hosts", defaultValue = "4", description = "Emulated hosts (default ${DEFAULT-VALUE}).")
-    int hosts;
-
-    @Option(names = "--workloads", split = ",", description = "Workloads given to hosts in turn "
-            + "(default gups-hotset,zipf,phase-shift,uniform).")
-    List<String> workloads;
-
-    @Option(names = "--footprint", defaultValue = "64MiB", converter = Sizes.PagesConverter.class,
-            description = "Memory footprint per host (default ${DEFAULT-VALUE}).")
-    long footprintPages;
-
-    @Option(names = "--fast-ratio", defaultValue = "0.25", description = "Fast tier / footprint (default ${DEFAULT-VALUE}).")
-    double fastRatio;
+    @CommandLine.Mixin
+    FleetOptions shape;
 
     @Option(names = "--epochs", defaultValue = "86400", description = "Epochs to run (default ${DEFAULT-VALUE}).")
     int epochs;
-
-    @Option(names = "--epoch-ms", defaultValue = "1000", description = "Wall time per epoch (default ${DEFAULT-VALUE}).")
-    long epochMs;
-
-    @Option(names = "--accesses-per-epoch", defaultValue = "131072",
-            description = "Emulated accesses per host and epoch (default ${DEFAULT-VALUE}).")
-    int accessesPerEpoch;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--bootstrap-servers", description = "Kafka (default: $TC_SAMPLER_BOOTSTRAP_SERVERS).")
     String bootstrap;
@@ -81,16 +59,11 @@ public final class AgentCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "set --bootstrap-servers and --registry-url (or "
                     + "TC_SAMPLER_BOOTSTRAP_SERVERS and TC_SAMPLER_SCHEMA_REGISTRY_URL)");
         }
-        if (hosts < 1 || !(fastRatio > 0 && fastRatio <= 1) || epochs < 1 || epochMs < 1) {
-            throw new CommandLine.ParameterException(cl, "need --hosts >= 1, --fast-ratio in (0,1], --epochs >= 1, "
-                    + "--epoch-ms >= 1");
-        }
+        shape.validate(cl, epochs);
         Files.createDirectories(stateDir);
-        List<String> ws = workloads == null || workloads.isEmpty() ? Fleet.MIXED_WORKLOADS : workloads;
-        Fleet.Settings settings = new Fleet.Settings(hosts, ws, (int) footprintPages, fastRatio, epochs, seed, epochMs,
-                accessesPerEpoch, false, "", stateDir);
+        Fleet.Settings settings = shape.settings(epochs, false, "", stateDir);
         PrintWriter out = cl.getOut();
-        out.printf(Locale.ROOT, "agent: %d emulated hosts against %s, registry %s%n", hosts, b, r);
+        out.printf(Locale.ROOT, "agent: %d emulated hosts against %s, registry %s%n", shape.hosts, b, r);
         out.flush();
         try (Fleet fleet = new Fleet(settings, b, r, TopicSerdes.fromConfig(Map.of("schema.registry.url", r)), null)) {
             for (EmulationReport rep : fleet.run()) {

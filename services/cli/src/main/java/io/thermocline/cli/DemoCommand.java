@@ -13,7 +13,6 @@ import io.thermocline.cluster.LocalCluster;
 import io.thermocline.emulator.policy.PolicyRegistry;
 import io.thermocline.emulator.run.EmulationReport;
 import io.thermocline.emulator.run.PolicyReport;
-import io.thermocline.emulator.workload.Workloads;
 import io.thermocline.hotness.HotnessApp;
 import io.thermocline.hotness.HotnessConfig;
 import io.thermocline.report.EmulationReportData;
@@ -66,36 +65,14 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--hosts", defaultValue = "4", description = "Emulated hosts (default ${DEFAULT-VALUE}).")
-    int hosts;
-
-    @Option(names = "--workloads", split = ",", description = "Workloads given to hosts in turn "
-            + "(default gups-hotset,zipf,phase-shift,uniform; also lackey:PATH).")
-    List<String> workloads;
-
-    @Option(names = "--footprint", defaultValue = "64MiB", converter = Sizes.PagesConverter.class,
-            description = "Memory footprint per host (default ${DEFAULT-VALUE}).")
-    long footprintPages;
-
-    @Option(names = "--fast-ratio", defaultValue = "0.25", description = "Fast tier size / footprint (default ${DEFAULT-VALUE}).")
-    double fastRatio;
+    @CommandLine.Mixin
+    FleetOptions shape;
 
     @Option(names = "--epochs", defaultValue = "30", description = "Epochs per host (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--epoch-ms", defaultValue = "1000", description = "Epoch length: event time per epoch in "
-            + "lockstep mode, wall time in realtime mode (default ${DEFAULT-VALUE}).")
-    long epochMs;
-
     @Option(names = "--window-ms", description = "Hotness window (default: one epoch).")
     Long windowMs;
-
-    @Option(names = "--accesses-per-epoch", defaultValue = "131072",
-            description = "Emulated accesses per host and epoch (default ${DEFAULT-VALUE}).")
-    int accessesPerEpoch;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--mode", defaultValue = "lockstep", description = "lockstep (reproducible: epoch e+1 runs only "
             + "after the decisions for epoch e were applied) or realtime (default ${DEFAULT-VALUE}).")
@@ -125,11 +102,16 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir
                 : Path.of(".thermocline", "demo-" + Instant.now().toString().replace(':', '-'));
+        if (Files.exists(dir.resolve("cluster"))) {
+            // a reused broker would still hold the previous run's topics, and the report would count them
+            throw new CommandLine.ParameterException(spec.commandLine(), "--work-dir " + dir
+                    + " already holds a previous run's cluster; give a new directory or delete that one");
+        }
         Files.createDirectories(dir);
-        List<String> ws = workloads == null || workloads.isEmpty() ? Fleet.MIXED_WORKLOADS : workloads;
-        int pages = (int) Math.max(1, footprintPages);
+        List<String> ws = shape.workloads();
+        int pages = shape.pages();
         out.printf(Locale.ROOT, "thermocline demo: %d hosts (%s), %d pages each, fast tier %.0f%%, %d epochs, %s%n",
-                hosts, String.join(",", ws), pages, fastRatio * 100, epochs, mode);
+                shape.hosts, String.join(",", ws), pages, shape.fastRatio * 100, epochs, mode);
         out.println("starting a Kafka broker (KRaft) and a schema registry on 127.0.0.1 ...");
         out.flush();
         long t0 = System.nanoTime();
@@ -150,8 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  hotness app running (interactive queries on http://127.0.0.1:%d)%n",
                         hotness.queryPort());
                 out.flush();
-                Fleet.Settings settings = new Fleet.Settings(hosts, ws, pages, fastRatio, epochs, seed, epochMs,
-                        accessesPerEpoch, mode == Mode.lockstep, baselines, dir);
+                Fleet.Settings settings = shape.settings(epochs, mode == Mode.lockstep, baselines, dir);
                 StreamsQuiescence q = new StreamsQuiescence(admin, appId, Set.of(Topics.PFN_MOVES.name()));
                 try (Fleet fleet = new Fleet(settings, cluster.bootstrapServers(), cluster.registryUrl(), serdes, q)) {
                     PageHeatmapCollector heat = new PageHeatmapCollector(Fleet.hostName(0) + " pages (pipeline)",
@@ -187,29 +168,12 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     long windowMs() {
-        return windowMs != null ? windowMs : epochMs;
+        return windowMs != null ? windowMs : shape.epochMs;
     }
 
     private void validate() {
         CommandLine cl = spec.commandLine();
-        if (hosts < 1 || hosts > 64) {
-            throw new CommandLine.ParameterException(cl, "--hosts must be in 1..64, got " + hosts);
-        }
-        if (!(fastRatio > 0 && fastRatio <= 1)) {
-            throw new CommandLine.ParameterException(cl, "--fast-ratio must be in (0, 1], got " + fastRatio);
-        }
-        if (epochs < 1 || epochMs < 1 || accessesPerEpoch < 1) {
-            throw new CommandLine.ParameterException(cl, "--epochs, --epoch-ms and --accesses-per-epoch must be >= 1");
-        }
-        if (workloads != null) {
-            for (String w : workloads) {
-                boolean ok = Workloads.NAMES.contains(w) || w.startsWith(Workloads.LACKEY_PREFIX);
-                if (!ok) {
-                    throw new CommandLine.ParameterException(cl, "unknown workload '" + w + "'; known: "
-                            + String.join(", ", Workloads.NAMES));
-                }
-            }
-        }
+        shape.validate(cl, epochs);
         try {
             new PolicyRegistry().create(baselines);
         } catch (IllegalArgumentException e) {
@@ -300,7 +264,7 @@ public final class DemoCommand implements Callable<Integer> {
         ObjectMapper om = EmulationReport.mapper();
         ObjectNode root = om.createObjectNode();
         root.put("workload", "fleet:" + String.join(",", reports.stream().map(EmulationReport::workload).toList()));
-        root.put("seed", seed);
+        root.put("seed", shape.seed);
         root.put("epochs", epochs);
         root.put("footprintPages", reports.stream().mapToLong(EmulationReport::footprintPages).sum());
         root.put("fastTierPages", reports.stream().mapToLong(EmulationReport::fastTierPages).sum());
@@ -360,7 +324,7 @@ public final class DemoCommand implements Callable<Integer> {
                             PageHeatmapCollector heat) {
         ReportData.Builder b = ReportData.builder("Thermocline demo: " + reports.size() + " hosts, " + mode, epochs)
                 .fact("mode", mode.name())
-                .fact("seed", seed)
+                .fact("seed", shape.seed)
                 .fact("epochs", epochs)
                 .fact("hosts", reports.size());
         for (EmulationReport r : reports) {

@@ -21,6 +21,7 @@ class DemoCommandIT {
 
     static JsonNode run(String name) throws Exception {
         Path dir = OUT.resolve(name);
+        deleteTree(dir);     // a rerun must not find the previous run's cluster
         Path json = dir.resolve("report.json");
         Path html = dir.resolve("report.html");
         CliRun r = CliRun.run("demo", "--hosts", "2", "--epochs", "6", "--footprint", "8MiB",
@@ -30,6 +31,17 @@ class DemoCommandIT {
         assertTrue(r.out().contains("thermocline-pipeline") && r.out().contains("oracle"), r.out());
         assertTrue(Files.readString(html).contains("Thermocline demo"), "html report");
         return new ObjectMapper().readTree(json.toFile());
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     static Map<String, JsonNode> byName(JsonNode policies) {
@@ -69,10 +81,14 @@ class DemoCommandIT {
     }
 
     @Test
-    void badFlagsSayWhatIsWrong() {
+    void badFlagsSayWhatIsWrong() throws Exception {
         CliRun r = CliRun.run("demo", "--fast-ratio", "1.5");
         assertTrue(r.exitCode() != 0 && r.err().contains("--fast-ratio"), r.toString());
         r = CliRun.run("demo", "--workloads", "nosuch");
         assertTrue(r.exitCode() != 0 && r.err().contains("unknown workload"), r.toString());
+        Path used = OUT.resolve("reused");
+        java.nio.file.Files.createDirectories(used.resolve("cluster"));
+        r = CliRun.run("demo", "--work-dir", used.toString());
+        assertTrue(r.exitCode() != 0 && r.err().contains("previous run's cluster"), r.toString());
     }
 }

@@ -11,6 +11,7 @@ import io.thermocline.avro.telemetry.PfnMove;
 import io.thermocline.cluster.LocalCluster;
 import io.thermocline.cluster.junit.LocalClusterExtension;
 import io.thermocline.emulator.CostModel;
+import io.thermocline.emulator.EmulatedClock;
 import io.thermocline.emulator.Machine;
 import io.thermocline.emulator.NodeSpec;
 import io.thermocline.emulator.TierKind;
@@ -26,11 +27,7 @@ import io.thermocline.topics.TopicAdmin;
 import io.thermocline.topics.TopicSerdes;
 import io.thermocline.topics.Topics;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Properties;
@@ -94,39 +91,6 @@ class AgentsLockstepIT {
         return VA + page * 4096L;
     }
 
-    /** A clock the test advances one epoch at a time. */
-    static final class EpochClock extends Clock {
-        private volatile long ms;
-
-        EpochClock(long startMs) {
-            this.ms = startMs;
-        }
-
-        void set(long v) {
-            ms = v;
-        }
-
-        @Override
-        public long millis() {
-            return ms;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(ms);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     @Test
     void lockstepRunPromotesTheHotSetAndSurvivesAMigratorCrash(LocalCluster cluster) throws Exception {
         Machine machine = new Machine(HOST, List.of(new NodeSpec(0, TierKind.DRAM, FAST_PAGES, 90, 38.4),
@@ -142,7 +106,7 @@ class AgentsLockstepIT {
             }
         });
         long startMs = System.currentTimeMillis() / EPOCH_MS * EPOCH_MS;
-        EpochClock clock = new EpochClock(startMs);
+        EmulatedClock clock = new EmulatedClock(startMs);
         String appId = "it-hotness-" + System.nanoTime();
         Map<String, Object> common = Map.of("bootstrap.servers", cluster.bootstrapServers(),
                 "schema.registry.url", cluster.registryUrl(), "host.id", HOST, "metrics.port", "-1");

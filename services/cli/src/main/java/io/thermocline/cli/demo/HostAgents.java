@@ -3,6 +3,7 @@ package io.thermocline.cli.demo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.thermocline.metrics.ThermoclineMetrics;
+import io.thermocline.emulator.EmulatedClock;
 import io.thermocline.emulator.Machine;
 import io.thermocline.emulator.sample.SampleSource;
 import io.thermocline.migrator.MigratorConfig;

@@ -1,11 +1,14 @@
-package io.thermocline.cli.demo;
+package io.thermocline.emulator;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the lockstep run sets to the end of the current epoch; shared by a host's sampler and migrator. */
+/**
+ * Event time of a lockstep run: whoever drives the epochs sets it (e.g. to the end of the current epoch), and the
+ * services of an emulated host (sampler, migrator) read it instead of the wall clock.
+ */
 public final class EmulatedClock extends Clock {
 
     private volatile long millis;
