@@ -14,6 +14,7 @@ import io.thermocline.cluster.LocalCluster;
 import io.thermocline.hotness.HotnessApp;
 import io.thermocline.hotness.HotnessConfig;
 import io.thermocline.hotness.HotnessTopology;
+import io.thermocline.topics.HostPartitioning;
 import io.thermocline.topics.SerdeFactory;
 import io.thermocline.topics.TopicAdmin;
 import io.thermocline.topics.TopicSerdes;
@@ -106,10 +107,10 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> serdeConfig = Map.of("schema.registry.url", cluster.registryUrl());
             TopicSerdes.registerSchemas(serdeConfig);
             SerdeFactory serdes = TopicSerdes.fromConfig(serdeConfig);
-            List<byte[][]> load = serialize(serdes, SampleBatches.generate(samples, hosts, 512, 64, 1000,
-                    Instant.now().minusSeconds(3600), 42));
+            List<RawKafkaBench.Wire> load = serialize(serdes, SampleBatches.generate(samples, hosts, 512, 64, 1000,
+                    Instant.now().minusSeconds(3600), 42), partitions);
             out.printf(Locale.ROOT, "load: %,d samples in %,d records of %d entries, %,d bytes%n", samples, load.size(),
-                    512, load.stream().mapToLong(r -> r[0].length + r[1].length).sum());
+                    512, load.stream().mapToLong(RawKafkaBench.Wire::bytes).sum());
             out.flush();
 
             RawKafkaBench.Result raw = RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, load, producerConfig(),
@@ -205,25 +206,28 @@ public final class BenchCommand implements Callable<Integer> {
         return p;
     }
 
-    private static void produce(String bootstrap, List<byte[][]> load) {
+    private static void produce(String bootstrap, List<RawKafkaBench.Wire> load) {
         Map<String, Object> p = producerConfig();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (byte[][] r : load) {
-                producer.send(new ProducerRecord<>(Topics.PAGE_ACCESS.name(), r[0], r[1]));
+            for (RawKafkaBench.Wire r : load) {
+                producer.send(new ProducerRecord<>(Topics.PAGE_ACCESS.name(), r.partition(), r.key(), r.value()));
             }
             producer.flush();
         }
     }
 
-    private static List<byte[][]> serialize(SerdeFactory serdes, List<SampleBatches.Item> items) {
+    /** The samplers' bytes, partitioned by host as the samplers send them. */
+    private static List<RawKafkaBench.Wire> serialize(SerdeFactory serdes, List<SampleBatches.Item> items,
+                                                      int partitions) {
         TopicSpec<PfnBlockKey, PageAccessBatch> t = Topics.PAGE_ACCESS;
         Serializer<PfnBlockKey> ks = t.keySerde(serdes).serializer();
         Serializer<PageAccessBatch> vs = t.valueSerde(serdes).serializer();
-        List<byte[][]> out = new ArrayList<>(items.size());
+        List<RawKafkaBench.Wire> out = new ArrayList<>(items.size());
         for (SampleBatches.Item i : items) {
-            out.add(new byte[][] {ks.serialize(t.name(), i.key()), vs.serialize(t.name(), i.value())});
+            out.add(new RawKafkaBench.Wire(HostPartitioning.partition(i.key().getHost(), partitions),
+                    ks.serialize(t.name(), i.key()), vs.serialize(t.name(), i.value())));
         }
         return out;
     }

@@ -60,11 +60,11 @@ class ExportCommandTest {
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertEquals("kafka_partition,kafka_offset,kafka_timestamp,host,source,node,block,blockShift,windowStartMs,"
-                + "windowEndMs,epoch,sampleRate,entries.pfn,entries.count", lines.get(0));
+                + "windowEndMs,epoch,sampleRate,windowComplete,entries.pfn,entries.count", lines.get(0));
         assertEquals(1 + ExportSamples.entries(4), lines.size());
         long t0 = ExportSamples.T0.toEpochMilli();
         // batch 3, entry 2: pfn 3*512+2, count 32
-        assertTrue(lines.contains("1,103,1003,h1,EMULATOR,1,3,9," + (t0 + 3000) + "," + (t0 + 4000) + ",3,1,1538,32"),
+        assertTrue(lines.contains("1,103,1003,h1,EMULATOR,1,3,9," + (t0 + 3000) + "," + (t0 + 4000) + ",3,1,false,1538,32"),
                 String.join("\n", lines));
     }
 

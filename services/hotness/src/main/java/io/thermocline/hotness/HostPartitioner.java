@@ -1,10 +1,9 @@
 package io.thermocline.hotness;
 
-import java.nio.charset.StandardCharsets;
+import io.thermocline.topics.HostPartitioning;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -25,7 +24,7 @@ public final class HostPartitioner<K, V> implements StreamPartitioner<K, V> {
     }
 
     public static int partition(CharSequence host, int numPartitions) {
-        return Utils.toPositive(Utils.murmur2(host.toString().getBytes(StandardCharsets.UTF_8))) % numPartitions;
+        return HostPartitioning.partition(host, numPartitions);
     }
 
     @Override

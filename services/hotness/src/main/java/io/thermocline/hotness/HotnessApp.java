@@ -11,7 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.config.ConfigException;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
@@ -54,11 +59,31 @@ public final class HotnessApp implements AutoCloseable {
         }
     }
 
-    /** Creates missing catalogue topics, then starts Streams and the query endpoint. */
+    /**
+     * Creates missing catalogue topics (tc.page-access with {@code partitions} partitions), checks that
+     * tc.page-access can be read directly (one host per task), then starts Streams and the query endpoint.
+     */
     public HotnessApp start() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.getString(HotnessConfig.BOOTSTRAP_SERVERS)))) {
-            TopicAdmin.ensureTopics(admin, Topics.ALL, 0, config.getShort(HotnessConfig.REPLICATION_FACTOR));
+            short rf = config.getShort(HotnessConfig.REPLICATION_FACTOR);
+            TopicAdmin.ensureTopics(admin, List.of(Topics.PAGE_ACCESS), config.partitions(), rf);
+            TopicAdmin.ensureTopics(admin, Topics.ALL, 0, rf);
+            if (!config.accessRepartition()) {
+                int n = admin.describeTopics(List.of(Topics.PAGE_ACCESS.name())).allTopicNames()
+                        .get(30, TimeUnit.SECONDS).get(Topics.PAGE_ACCESS.name()).partitions().size();
+                if (n != config.partitions()) {
+                    throw new ConfigException(Topics.PAGE_ACCESS.name() + " has " + n + " partitions but "
+                            + HotnessConfig.PARTITIONS + "=" + config.partitions() + ": set " + HotnessConfig.PARTITIONS
+                            + "=" + n + " (the samplers partition it by host), or " + HotnessConfig.ACCESS_REPARTITION
+                            + "=true to repartition it");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted describing " + Topics.PAGE_ACCESS.name(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe " + Topics.PAGE_ACCESS.name() + ": " + e.getMessage(), e);
         }
         streams.start();
         if (queries != null) {

@@ -48,7 +48,8 @@ public final class HotnessConfig extends AbstractConfig {
     public static final String WINDOW_MS = "window.ms";
     public static final String WINDOW_ADVANCE_MS = "window.advance.ms";
     public static final String WINDOW_GRACE_MS = "window.grace.ms";
-    public static final String EMIT_INTERVAL_MS = "emit.interval.ms";
+    public static final String HOST_SKEW_MAX_MS = "host.skew.max.ms";
+    public static final String ACCESS_REPARTITION = "access.repartition";
     public static final String BLOCK_SHIFT = "block.shift";
     public static final String DECAY_FACTOR = "decay.factor";
     public static final String CANDIDATES_PER_BLOCK = "candidates.per.block";
@@ -93,8 +94,13 @@ public final class HotnessConfig extends AbstractConfig {
                     "Advance of the windows; 0 = window.ms (tumbling).")
             .define(WINDOW_GRACE_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.MEDIUM,
                     "Grace for late samples before a window is folded into the decayed hotness.")
-            .define(EMIT_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
-                    "Wall-clock throttle of closed-window checks (Streams' emit.interval.ms.kstreams.windowed.aggregation).")
+            .define(HOST_SKEW_MAX_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.LOW,
+                    "Windows close per host (by its end-of-window markers or its own event time); a host's open "
+                            + "windows are kept while other hosts of the same partition are up to this far ahead.")
+            .define(ACCESS_REPARTITION, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "false: tc.page-access is partitioned by host with `partitions` partitions, as Thermocline's "
+                            + "samplers publish it, and is read directly; true: repartition it by host first (for "
+                            + "producers that partition by key). A record in the wrong partition goes to the DLQ.")
             .define(BLOCK_SHIFT, Type.INT, 9, Range.between(0, 16), Importance.MEDIUM,
                     "log2 pages per PFN block; batches with another blockShift are rejected to the DLQ.")
             .define(DECAY_FACTOR, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.HIGH,
@@ -218,6 +224,14 @@ public final class HotnessConfig extends AbstractConfig {
     public long moveTtlMs() {
         long t = getLong(MOVE_TTL_MS);
         return t == 0 ? 4 * windowMs() + windowGraceMs() : t;
+    }
+
+    public long hostSkewMaxMs() {
+        return getLong(HOST_SKEW_MAX_MS);
+    }
+
+    public boolean accessRepartition() {
+        return getBoolean(ACCESS_REPARTITION);
     }
 
     public int partitions() {

@@ -12,13 +12,12 @@ import io.thermocline.avro.telemetry.PageAccessBatch;
 import io.thermocline.avro.telemetry.PageOwner;
 import io.thermocline.avro.telemetry.PfnMove;
 import io.thermocline.hotness.errors.Validators;
-import io.thermocline.hotness.stage1.FoldProcessor;
+import io.thermocline.hotness.stage1.AccessWindowProcessor;
 import io.thermocline.hotness.stage1.MoveProcessor;
 import io.thermocline.hotness.stage1.NodeStatsProcessor;
 import io.thermocline.hotness.stage1.OwnerProcessor;
 import io.thermocline.hotness.stage2.Stage2Processor;
 import io.thermocline.hotness.state.Stage2Event;
-import io.thermocline.hotness.state.WindowCounts;
 import io.thermocline.topics.SerdeFactory;
 import io.thermocline.topics.Topics;
 import java.time.Duration;
@@ -28,30 +27,28 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * The hotness topology (pure builder). All inputs are repartitioned by host; within a host's task:
+ * The hotness topology (pure builder). Every input reaches the task that holds its host: tc.page-access is
+ * partitioned by host by the samplers (or repartitioned, {@code access.repartition=true}), the other inputs
+ * are repartitioned by host; within a host's task:
  * <pre>
- * tc.page-access -validate-> by-host -> windowed aggregate (RocksDB window store, emit on close)
- *                                     -> stage-1 fold (decayed heat, RocksDB, 6 B/page) --summary--+
- * tc.page-owners -validate-> by-host -> stage-1 owners (owner store, tracked pages) ---summary--+
- * tc.pfn-moves   -validate-> by-host -> stage-1 moves (tombstone old PFN, carry heat, gen+1) --+--> stage 2
- * tc.node-stats  -validate-> by-host -> host node view -----------------------------------------+    |
- * tc.policy-pins -> global pins store (read by both stages)                                          v
- *                                                                                               tc.decisions
+ * tc.page-access -validate-> stage-1 windows (RocksDB window store; closed per host on its marker or its
+ *                            event time) -> fold (decayed heat, RocksDB, 6 B/page) --summaries, closed--+
+ * tc.page-owners -validate-> by-host -> stage-1 owners (owner store, dirty blocks) -------------------+
+ * tc.pfn-moves   -validate-> by-host -> stage-1 moves (tombstone old PFN, carry heat, gen+1) --------+--> stage 2
+ * tc.node-stats  -validate-> by-host -> host node view ----------------------------------------------+    |
+ * tc.policy-pins -> global pins store (read by both stages)                                               v
+ *                                                                                                    tc.decisions
  * </pre>
  */
 public final class HotnessTopology {
@@ -71,11 +68,10 @@ public final class HotnessTopology {
     public static final String REPART_MOVES = "pfn-moves-by-host";
     public static final String REPART_NODES = "node-stats-by-host";
     // stage 1
-    public static final String GROUP_ACCESS = "group-page-access";
-    public static final String WINDOW_AGGREGATE = "stage1-window-aggregate";
     public static final String WINDOW_STORE = "stage1-window-store";
-    public static final String WINDOW_TO_STREAM = "stage1-closed-windows";
-    public static final String FOLD = "stage1-fold";
+    public static final String HOST_CLOCK_STORE = "stage1-host-clock-store";
+    public static final String DIRTY_STORE = "stage1-dirty-blocks-store";
+    public static final String FOLD = "stage1-window-fold";
     public static final String OWNERS = "stage1-owners";
     public static final String MOVES = "stage1-moves";
     public static final String NODES = "stage1-node-view";
@@ -116,6 +112,13 @@ public final class HotnessTopology {
         builder.addStateStore(kv(HEAT_STORE, Serdes.Bytes(), mem));
         builder.addStateStore(kv(OWNER_STORE, Serdes.Bytes(), mem));
         builder.addStateStore(kv(HOST_VIEW_STORE, Serdes.String(), mem));
+        builder.addStateStore(kv(HOST_CLOCK_STORE, Serdes.String(), mem));
+        builder.addStateStore(kv(DIRTY_STORE, Serdes.Bytes(), mem));
+        Duration retention = Duration.ofMillis(config.windowMs() + config.windowGraceMs() + config.hostSkewMaxMs());
+        builder.addStateStore(Stores.windowStoreBuilder(mem
+                ? Stores.inMemoryWindowStore(WINDOW_STORE, retention, config.window(), false)
+                : Stores.persistentWindowStore(WINDOW_STORE, retention, config.window(), false),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(kv(SUMMARY_STORE, Serdes.Bytes(), mem));
         builder.addStateStore(kv(HOST_STATE_STORE, Serdes.String(), mem));
         builder.addStateStore(kv(STALE_STORE, Serdes.Bytes(), mem));
@@ -129,22 +132,14 @@ public final class HotnessTopology {
         KStream<PfnBlockKey, PageAccessBatch> access = builder
                 .stream(Topics.PAGE_ACCESS.name(), Consumed.with(blockKey, batch).withName(SRC_ACCESS)
                         .withTimestampExtractor(extractor(PageAccessBatch.class, b -> b.getWindowStartMs().toEpochMilli())))
-                .peek((k, v) -> Validators.batch(k, v, shift), Named.as(VALIDATE_ACCESS))
-                .repartition(Repartitioned.<PfnBlockKey, PageAccessBatch>as(REPART_ACCESS)
-                        .withKeySerde(blockKey).withValueSerde(batch).withNumberOfPartitions(partitions)
-                        .withStreamPartitioner(HostPartitioner.of(PfnBlockKey::getHost)));
-        TimeWindows windows = TimeWindows.ofSizeAndGrace(config.window(), Duration.ofMillis(config.windowGraceMs()))
-                .advanceBy(Duration.ofMillis(config.windowAdvanceMs()));
-        KStream<io.thermocline.avro.keys.HostKey, Stage2Event> summaries = access
-                .groupByKey(Grouped.with(GROUP_ACCESS, blockKey, batch))
-                .windowedBy(windows)
-                .emitStrategy(EmitStrategy.onWindowClose())
-                .aggregate(WindowCounts::empty, (k, b, agg) -> agg.add(b), Named.as(WINDOW_AGGREGATE),
-                        Materialized.<PfnBlockKey, WindowCounts, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                                .withKeySerde(blockKey).withValueSerde(WindowCounts.serde()).withStoreType(storeType)
-                                .withRetention(Duration.ofMillis(config.windowMs() + config.windowGraceMs())))
-                .toStream(Named.as(WINDOW_TO_STREAM))
-                .process(() -> new FoldProcessor(config), Named.as(FOLD), HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE);
+                .peek((k, v) -> Validators.batch(k, v, shift), Named.as(VALIDATE_ACCESS));
+        if (config.accessRepartition()) {
+            access = access.repartition(Repartitioned.<PfnBlockKey, PageAccessBatch>as(REPART_ACCESS)
+                    .withKeySerde(blockKey).withValueSerde(batch).withNumberOfPartitions(partitions)
+                    .withStreamPartitioner(HostPartitioner.of(PfnBlockKey::getHost)));
+        }
+        KStream<HostKey, Stage2Event> summaries = access.process(() -> new AccessWindowProcessor(config),
+                Named.as(FOLD), WINDOW_STORE, HOST_CLOCK_STORE, DIRTY_STORE, HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE);
 
         // stage 1: owners (join), moves (PFN generations), node stats
         KStream<HostKey, Stage2Event> owners = builder
@@ -154,7 +149,8 @@ public final class HotnessTopology {
                 .repartition(Repartitioned.<PfnKey, PageOwner>as(REPART_OWNERS).withKeySerde(pfnKey)
                         .withValueSerde(owner).withNumberOfPartitions(partitions)
                         .withStreamPartitioner(HostPartitioner.of(PfnKey::getHost)))
-                .process(() -> new OwnerProcessor(config), Named.as(OWNERS), HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE);
+                .process(() -> new OwnerProcessor(config), Named.as(OWNERS), HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE,
+                        DIRTY_STORE);
         KStream<HostKey, Stage2Event> moves = builder
                 .stream(Topics.PFN_MOVES.name(), Consumed.with(hostKey, move).withName(SRC_MOVES)
                         .withTimestampExtractor(extractor(PfnMove.class, m -> m.getTimeMs().toEpochMilli())))
@@ -162,7 +158,8 @@ public final class HotnessTopology {
                 .repartition(Repartitioned.<HostKey, PfnMove>as(REPART_MOVES).withKeySerde(hostKey)
                         .withValueSerde(move).withNumberOfPartitions(partitions)
                         .withStreamPartitioner(HostPartitioner.of(HostKey::getHost)))
-                .process(() -> new MoveProcessor(config), Named.as(MOVES), HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE);
+                .process(() -> new MoveProcessor(config), Named.as(MOVES), HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE,
+                        DIRTY_STORE);
         KStream<HostKey, Stage2Event> nodes = builder
                 .stream(Topics.NODE_STATS.name(), Consumed.with(nodeKey, nodeStats).withName(SRC_NODES)
                         .withTimestampExtractor(extractor(NodeStats.class, s -> s.getTimestampMs().toEpochMilli())))

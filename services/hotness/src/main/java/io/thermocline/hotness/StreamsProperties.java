@@ -15,7 +15,6 @@ public final class StreamsProperties {
     /** Prefix of original config keys passed through to Kafka Streams unchanged. */
     public static final String STREAMS_PREFIX = "streams.";
 
-    static final String EMIT_INTERVAL = "emit.interval.ms.kstreams.windowed.aggregation";
 
     private StreamsProperties() {
     }
@@ -32,7 +31,6 @@ public final class StreamsProperties {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingHandler.class);
         p.put(DeadLetters.SERDE_FACTORY_CONFIG, serdes);
-        p.put(EMIT_INTERVAL, config.getLong(HotnessConfig.EMIT_INTERVAL_MS));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // pass-through: "streams.X" originals become Streams/client property X (e.g. streams.producer.transaction.timeout.ms)

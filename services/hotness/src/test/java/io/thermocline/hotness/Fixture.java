@@ -56,6 +56,7 @@ final class Fixture implements AutoCloseable {
     final TestOutputTopic<HostKey, MigrationDecision> decisions;
     final TestOutputTopic<DeadLetterKey, DeadLetter> dlq;
     final Path stateDir;
+    private final java.util.Set<String> hosts = new java.util.LinkedHashSet<>();
 
     Fixture(Map<String, Object> overrides) throws Exception {
         this(overrides, Map.of());
@@ -97,6 +98,7 @@ final class Fixture implements AutoCloseable {
     // ---- inputs ----
 
     void node(String host, int node, TierKind tier, int rank, long capacity, long free, long t, int... distances) {
+        hosts.add(host);
         List<Integer> d = new ArrayList<>();
         for (int x : distances) {
             d.add(x);
@@ -111,6 +113,7 @@ final class Fixture implements AutoCloseable {
     }
 
     void owner(String host, long pfn, int pid, long vaddr, int node, String cgroup, String comm, long t) {
+        hosts.add(host);
         owners.pipeInput(new PfnKey(host, pfn), PageOwner.newBuilder().setHost(host).setPfn(pfn).setPid(pid)
                 .setVaddr(vaddr).setNode(node).setCgroup(cgroup).setComm(comm)
                 .setUpdatedMs(Instant.ofEpochMilli(t)).build(), t);
@@ -118,6 +121,7 @@ final class Fixture implements AutoCloseable {
 
     /** One batch per block of the given pfn->count map, stamped at the start of window w. */
     void samples(String host, int node, long window, Map<Long, Integer> counts) {
+        hosts.add(host);
         Map<Long, List<PageAccess>> byBlock = new java.util.TreeMap<>();
         counts.forEach((pfn, c) -> byBlock.computeIfAbsent(pfn >> SHIFT, k -> new ArrayList<>())
                 .add(new PageAccess(pfn, c)));
@@ -132,13 +136,19 @@ final class Fixture implements AutoCloseable {
                 .setWindowEndMs(Instant.ofEpochMilli(t + WINDOW)).setEpoch(t / WINDOW).setEntries(entries).build();
     }
 
-    /** Advances stream time to the start of window w (closes window w-1 and runs stage 2). */
+    /** Every host's end-of-window marker for window w-1 (closes it; stage 2 evaluates the host). */
     void tick(long window) {
-        long t = window * WINDOW;
-        access.pipeInput(new PfnBlockKey("~tick", 0L), batch("~tick", 0, 0, t, List.of()), t);
-        // settle heartbeat: in a single-task driver stage 2 evaluates at the next half-window punctuation
-        long settle = t + WINDOW / 2;
-        access.pipeInput(new PfnBlockKey("~tick", 0L), batch("~tick", 0, 0, settle, List.of()), settle);
+        for (String host : hosts) {
+            marker(host, window);
+        }
+    }
+
+    /** The host's sampler marker: everything up to the start of window w is published. */
+    void marker(String host, long window) {
+        long t = (window - 1) * WINDOW;
+        PageAccessBatch m = batch(host, -1, 0, t, List.of());
+        m.setWindowComplete(true);
+        access.pipeInput(new PfnBlockKey(host, 0L), m, t);
     }
 
     void move(String host, long oldPfn, long newPfn, int pid, long vaddr, int oldNode, int newNode, long t) {

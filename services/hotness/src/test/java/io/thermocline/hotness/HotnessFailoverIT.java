@@ -20,6 +20,7 @@ import io.thermocline.avro.telemetry.PageOwner;
 import io.thermocline.avro.telemetry.TierKind;
 import io.thermocline.cluster.LocalCluster;
 import io.thermocline.cluster.junit.LocalClusterExtension;
+import io.thermocline.topics.HostPartitioning;
 import io.thermocline.topics.TopicAdmin;
 import io.thermocline.topics.Topics;
 import java.net.ServerSocket;
@@ -62,6 +63,7 @@ class HotnessFailoverIT {
 
     private static final long WINDOW = 1000;
     private static final int HOSTS = 8;
+    private static final int PARTITIONS = 4;
     private static final int PAGES = 400;
     private static final int HOT_PER_WINDOW = 5;
     private static final long CXL = 1L << 20;
@@ -70,7 +72,7 @@ class HotnessFailoverIT {
     @Test
     void decisionsKeepComingWhenOneInstanceStops(LocalCluster cluster) throws Exception {
         String appId = "hotness-it-" + UUID.randomUUID();
-        TopicAdmin.ensureTopics(cluster.admin(), Topics.ALL, 0, (short) 1);
+        TopicAdmin.ensureTopics(cluster.admin(), Topics.ALL, PARTITIONS, (short) 1);
         int portA = freePort();
         int portB = freePort();
         HotnessApp a = new HotnessApp(config(cluster, appId, portA), serdes(cluster)).start();
@@ -104,7 +106,8 @@ class HotnessFailoverIT {
                 sendWindow(producer, hosts, base, window++);
                 seen.addAll(poll(decisions, Duration.ofMillis(500)).keySet());
             }
-            assertEquals(new HashSet<>(hosts), seen, "decisions for every host with two instances");
+            assertEquals(new HashSet<>(hosts), seen, "decisions for every host with two instances; "
+                    + diagnose(hosts, seen, portA, portB, a, b));
 
             // interactive query through A for a host B holds (forwarded)
             String heldByB = null;
@@ -142,7 +145,8 @@ class HotnessFailoverIT {
                     }
                 });
             }
-            assertEquals(new HashSet<>(hosts), after.keySet(), "decisions for every host after B stopped");
+            assertEquals(new HashSet<>(hosts), after.keySet(), "decisions for every host after B stopped; "
+                    + diagnose(hosts, after.keySet(), portA, -1, a, null));
             assertFalse(a.streams().state() == KafkaStreams.State.ERROR);
 
             // a record that is not Avro goes to the DLQ (exactly_once_v2)
@@ -173,6 +177,39 @@ class HotnessFailoverIT {
         }
     }
 
+    /** What the instances know about the hosts that got no decisions (printed with a failure). */
+    private static String diagnose(List<String> hosts, Set<String> seen, int portA, int portB, HotnessApp a,
+                                   HotnessApp b) {
+        StringBuilder sb = new StringBuilder();
+        for (String h : hosts) {
+            if (seen.contains(h)) {
+                continue;
+            }
+            for (int port : new int[] {portA, portB}) {
+                if (port < 0) {
+                    continue;
+                }
+                try {
+                    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/hosts/" + h + "/stats")).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    sb.append(h).append(" via :").append(port).append(' ').append(r.statusCode()).append(' ')
+                            .append(r.body()).append("; ");
+                } catch (Exception e) {
+                    sb.append(h).append(" via :").append(port).append(" failed ").append(e).append("; ");
+                }
+            }
+        }
+        for (HotnessApp app : b == null ? new HotnessApp[] {a} : new HotnessApp[] {a, b}) {
+            sb.append("state=").append(app.streams().state()).append(" tasks=");
+            app.streams().metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(
+                    task -> sb.append(task.taskId()).append(task.topicPartitions()).append(task.committedOffsets())
+                            .append(task.endOffsets()).append(' ')));
+            sb.append("; ");
+        }
+        return sb.toString();
+    }
+
     private static HotnessConfig config(LocalCluster cluster, String appId, int port) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(HotnessConfig.APPLICATION_ID, appId);
@@ -181,7 +218,7 @@ class HotnessFailoverIT {
         p.put(HotnessConfig.STATE_DIR, Files.createTempDirectory("hotness-it").toString());
         p.put(HotnessConfig.HTTP_PORT, port);
         p.put(HotnessConfig.APPLICATION_SERVER, "localhost:" + port);
-        p.put(HotnessConfig.PARTITIONS, 4);
+        p.put(HotnessConfig.PARTITIONS, PARTITIONS);
         p.put(HotnessConfig.WINDOW_MS, WINDOW);
         p.put(HotnessConfig.WINDOW_GRACE_MS, 0L);
         p.put(HotnessConfig.COMMIT_INTERVAL_MS, 100L);
@@ -209,10 +246,12 @@ class HotnessFailoverIT {
             entries.sort((x, y) -> Long.compare(x.getPfn(), y.getPfn()));
             for (long block : List.of(CXL >> 9)) {
                 List<PageAccess> in = entries.stream().filter(e -> e.getPfn() >> 9 == block).toList();
-                send(producer, Topics.PAGE_ACCESS.name(), new PfnBlockKey(h, block), PageAccessBatch.newBuilder()
+                // partitioned by host, as the samplers send
+                producer.send(new ProducerRecord<>(Topics.PAGE_ACCESS.name(), HostPartitioning.partition(h, PARTITIONS),
+                        t, new PfnBlockKey(h, block), PageAccessBatch.newBuilder()
                         .setHost(h).setSource(AccessSource.EMULATOR).setNode(1).setBlock(block)
                         .setWindowStartMs(Instant.ofEpochMilli(t)).setWindowEndMs(Instant.ofEpochMilli(t + WINDOW))
-                        .setEpoch(w).setEntries(new ArrayList<>(in)).build(), t);
+                        .setEpoch(w).setEntries(new ArrayList<>(in)).build()));
             }
         }
         producer.flush();

@@ -1,6 +1,7 @@
 package io.thermocline.sampler;
 
 import io.thermocline.avro.telemetry.PageAccess;
+import io.thermocline.avro.telemetry.AccessSource;
 import io.thermocline.avro.telemetry.PageAccessBatch;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,9 +34,18 @@ public final class Batcher {
             }
             out.add(new PageAccessBatch(host, w.source(), nodeOfPfn.applyAsInt(pfns[i]), block, BLOCK_SHIFT,
                     Instant.ofEpochMilli(w.startMs()), Instant.ofEpochMilli(w.endMs()), w.epoch(), w.sampleRate(),
-                    entries));
+                    entries, false));
             i = j;
         }
         return out;
+    }
+
+    /**
+     * The host's end-of-window marker: sent after every batch of the windows {@code [startMs, endMs)} so the
+     * hotness app closes them now instead of waiting for the next window's samples.
+     */
+    public static PageAccessBatch marker(String host, AccessSource source, long startMs, long endMs, long epoch) {
+        return new PageAccessBatch(host, source, -1, 0L, BLOCK_SHIFT, Instant.ofEpochMilli(startMs),
+                Instant.ofEpochMilli(endMs), epoch, 1, new ArrayList<>(), true);
     }
 }

@@ -14,6 +14,7 @@ import io.thermocline.avro.telemetry.PfnMove;
 import io.thermocline.metrics.ThermoclineMetrics;
 import io.thermocline.topics.SerdeFactory;
 import io.thermocline.topics.TopicSpec;
+import io.thermocline.topics.HostPartitioning;
 import io.thermocline.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -71,6 +73,7 @@ public final class SamplerService implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private KafkaConsumer<byte[], byte[]> moves;
     private long lastNodeStatsMs = Long.MIN_VALUE;
+    private int accessPartition = -1;
     private volatile long intervals;
 
     /** What one interval published. */
@@ -182,12 +185,16 @@ public final class SamplerService implements AutoCloseable {
         }
         int samples = 0;
         int batches = 0;
+        AccessWindow first = null;
+        long windowEnd = Long.MIN_VALUE;
         for (AccessWindow w : backend.sampleAccesses(tracker.ownedPfns())) {
             List<PageAccessBatch> bs = Batcher.batches(host, w, backend::nodeOfPfn);
             for (PageAccessBatch b : bs) {
                 send(Topics.PAGE_ACCESS, new PfnBlockKey(host, b.getBlock()), b);
                 samples += b.getEntries().size();
             }
+            first = first == null || w.startMs() < first.startMs() ? w : first;
+            windowEnd = Math.max(windowEnd, w.endMs());
             batches += bs.size();
             String src = w.source().name();
             ThermoclineMetrics.SAMPLES_PUBLISHED_METER.counter(meters, ThermoclineMetrics.TAG_SOURCE, src)
@@ -196,6 +203,11 @@ public final class SamplerService implements AutoCloseable {
                     .increment(bs.size());
             ThermoclineMetrics.SCAN_DURATION_METER.timer(meters, ThermoclineMetrics.TAG_SOURCE, src)
                     .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        }
+        if (first != null) {
+            // after every batch of this interval (same partition, same producer: ordered): the windows are complete
+            send(Topics.PAGE_ACCESS, new PfnBlockKey(host, 0L),
+                    Batcher.marker(host, first.source(), first.startMs(), windowEnd, first.epoch()));
         }
         int nodes = 0;
         if (lastNodeStatsMs == Long.MIN_VALUE
@@ -240,13 +252,23 @@ public final class SamplerService implements AutoCloseable {
             topic.keySerde(serdes).serializer(), topic.valueSerde(serdes).serializer()});
         byte[] k = ((Serializer<K>) ser[0]).serialize(topic.name(), key);
         byte[] v = value == null ? null : ((Serializer<V>) ser[1]).serialize(topic.name(), value);
-        producer.send(new ProducerRecord<>(topic.name(), k, v), (md, ex) -> {
+        // tc.page-access is partitioned by host: the hotness app keeps each host's windows in one task, in order
+        Integer partition = topic == Topics.PAGE_ACCESS ? accessPartition() : null;
+        producer.send(new ProducerRecord<>(topic.name(), partition, k, v), (md, ex) -> {
             if (ex != null) {
                 publishErrors.computeIfAbsent(topic.name(), t -> ThermoclineMetrics.PUBLISH_ERRORS_METER
                         .counter(meters, ThermoclineMetrics.TAG_TOPIC, t)).increment();
                 LOG.warn("send to {} failed: {}", topic.name(), ex.toString());
             }
         });
+    }
+
+    private int accessPartition() {
+        if (accessPartition < 0) {
+            List<PartitionInfo> parts = producer.partitionsFor(Topics.PAGE_ACCESS.name());
+            accessPartition = HostPartitioning.partition(host, parts.size());
+        }
+        return accessPartition;
     }
 
     @Override

@@ -23,7 +23,8 @@ public final class Topics {
 
     public static final TopicSpec<PfnBlockKey, PageAccessBatch> PAGE_ACCESS = new TopicSpec<>(
             "tc.page-access", PfnBlockKey.class, PageAccessBatch.class, 6, false, Duration.ofDays(7),
-            "Sampled page accesses, one record per (host, PFN block, window); retained for replay");
+            "Sampled page accesses, one record per (host, PFN block, window), partitioned by host (HostPartitioning) "
+            + "with an end-of-window marker per host; retained for replay");
 
     public static final TopicSpec<PfnKey, PageOwner> PAGE_OWNERS = new TopicSpec<>(
             "tc.page-owners", PfnKey.class, PageOwner.class, 6, true, null,

@@ -33,12 +33,19 @@ public final class RawKafkaBench {
         }
     }
 
+    /** One serialized record and the partition its producer sends it to (null: the default partitioner). */
+    public record Wire(Integer partition, byte[] key, byte[] value) {
+        public long bytes() {
+            return value.length + (key == null ? 0 : key.length);
+        }
+    }
+
     private RawKafkaBench() {
     }
 
-    public static Result run(String bootstrap, String topic, List<byte[][]> records,
+    public static Result run(String bootstrap, String topic, List<Wire> records,
                              Map<String, Object> producerConfig, Duration timeout) throws Exception {
-        long bytes = records.stream().mapToLong(r -> r[1].length + (r[0] == null ? 0 : r[0].length)).sum();
+        long bytes = records.stream().mapToLong(Wire::bytes).sum();
         Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, "tc-bench-raw-" + UUID.randomUUID());
@@ -63,8 +70,8 @@ public final class RawKafkaBench {
             CompletableFuture<Void> produced = CompletableFuture.runAsync(() -> {
                 try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
                         new ByteArraySerializer())) {
-                    for (byte[][] r : records) {
-                        producer.send(new ProducerRecord<>(topic, r[0], r[1]), (md, e) -> {
+                    for (Wire r : records) {
+                        producer.send(new ProducerRecord<>(topic, r.partition(), r.key(), r.value()), (md, e) -> {
                             if (e != null) {
                                 sendError.compareAndSet(null, e);
                             }

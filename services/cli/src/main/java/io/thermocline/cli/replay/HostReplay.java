@@ -56,7 +56,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 final class HostReplay {
 
     /** Heartbeat host that moves the driver's stream time (the emulator policy does the same). */
-    static final String TICK_HOST = "~replay-tick";
     private static final long NS_PER_MS = 1_000_000L;
     private static final double DEFAULT_DEVICE_NS = 400.0;
     private static final double DEFAULT_GBPS = 10.0;
@@ -147,7 +146,7 @@ final class HostReplay {
                 Long next = windows.higherKey(w.getKey());
                 long s = w.getKey();
                 long e = endOf(s, w.getValue(), next);
-                window(d, epoch++, s, e, next == null ? e : next, w.getValue());
+                window(d, epoch++, s, e, w.getValue());
                 done += w.getValue().size();
                 progress.advanced(w.getValue().size());
             }
@@ -243,7 +242,7 @@ final class HostReplay {
         throw new IllegalStateException("host " + host + ": the emulator copy is out of memory placing " + id);
     }
 
-    private void window(Driver d, long epoch, long s, long e, long nextStart, List<PageAccessBatch> batches) {
+    private void window(Driver d, long epoch, long s, long e, List<PageAccessBatch> batches) {
         // pages that exist by the end of this window, placed where the real system placed them
         while (nextArrival < arrivals.size() && history.firstSeen(arrivals.get(nextArrival)) < e) {
             PageId id = arrivals.get(nextArrival++);
@@ -302,7 +301,7 @@ final class HostReplay {
         for (SampleBatch b : samples) {
             d.batch(b, source, rate, epoch, s, e);
         }
-        long applyAt = d.tick(e, nextStart);
+        long applyAt = d.tick(e);
         m.setClockNs(applyAt * NS_PER_MS);
         for (MigrationDecision dec : d.decisions()) {
             apply(dec, applyAt);
@@ -506,31 +505,15 @@ final class HostReplay {
         }
 
         /**
-         * Moves stream time to the window's end (closing the topology windows that end there) and then, when it
-         * cannot make the next window's samples late, half an advance further so stage 2 evaluates. Returns the
-         * stream time decisions are applied at.
+         * The host's end-of-window marker, as its sampler sends it: closes the topology windows that end by
+         * {@code end}, and stage 2 evaluates the host when one did. Returns the time decisions are applied at.
          */
-        long tick(long end, long nextStart) {
-            heartbeat(end);
-            long advance = cfg.windowAdvanceMs();
-            long size = cfg.windowMs();
-            // earliest-closing topology window that will hold samples stamped nextStart
-            long next = nextStart - base; // alignment is that of the driver's (shifted) time
-            long firstStart = Math.floorDiv(next - size + advance, advance) * advance + base;
-            long close = firstStart + size + cfg.windowGraceMs();
-            long settle = Math.min(end + Math.max(1, advance / 2), close - 1);
-            if (settle > end) {
-                heartbeat(settle);
-                return settle;
-            }
+        long tick(long end) {
+            PageAccessBatch m = PageAccessBatch.newBuilder().setHost(host).setSource(AccessSource.EMULATOR)
+                    .setNode(-1).setBlock(0).setBlockShift(cfg.blockShift()).setWindowStartMs(at(end))
+                    .setWindowEndMs(at(end)).setEntries(List.of()).setWindowComplete(true).build();
+            access.pipeInput(new PfnBlockKey(host, 0L), m, at(end));
             return end;
-        }
-
-        private void heartbeat(long t) {
-            PageAccessBatch hb = PageAccessBatch.newBuilder().setHost(TICK_HOST).setSource(AccessSource.EMULATOR)
-                    .setNode(-1).setBlock(0).setBlockShift(cfg.blockShift()).setWindowStartMs(at(t))
-                    .setWindowEndMs(at(t)).setEntries(List.of()).build();
-            access.pipeInput(new PfnBlockKey(TICK_HOST, 0L), hb, at(t));
         }
 
         List<MigrationDecision> decisions() {

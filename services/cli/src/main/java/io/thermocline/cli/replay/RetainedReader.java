@@ -208,7 +208,9 @@ public final class RetainedReader {
     static boolean add(ReplayInput in, String topic, Object key, Object value, long timestamp, String host) {
         if (topic.equals(Topics.PAGE_ACCESS.name())) {
             if (value instanceof PageAccessBatch b && (host == null || host.equals(b.getHost()))) {
-                in.batch(b);
+                if (!b.getEntries().isEmpty() || !b.getWindowComplete()) {
+                    in.batch(b); // an end-of-window marker carries no samples: the replay places its own
+                }
                 return true;
             }
         } else if (topic.equals(Topics.PAGE_OWNERS.name())) {

@@ -1,49 +1,47 @@
 package io.thermocline.hotness.stage1;
 
-import io.thermocline.avro.keys.HostKey;
-import io.thermocline.hotness.HotnessConfig;
-import io.thermocline.hotness.state.BlockState;
-import io.thermocline.hotness.state.Stage2Event;
-import java.time.Duration;
+import io.thermocline.hotness.HotnessTopology;
+import io.thermocline.hotness.state.StoreKeys;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Blocks changed by owners or moves; summarized for stage 2 once per half window (stream time). */
+/**
+ * Blocks changed by owners or moves since the host's last window close, kept in a (logged) store shared by
+ * the stage-1 processors of a task; the window processor summarizes them for stage 2 when the host's next
+ * window closes, so each evaluation sees the moves and owners that arrived before it.
+ */
 final class DirtyBlocks {
 
-    private final ProcessorContext<HostKey, Stage2Event> context;
-    private final Stage1Stores stores;
-    private final Map<String, Set<Long>> dirty = new LinkedHashMap<>();
+    private static final byte[] MARK = new byte[0];
 
-    DirtyBlocks(HotnessConfig config, ProcessorContext<HostKey, Stage2Event> context, Stage1Stores stores) {
-        this.context = context;
-        this.stores = stores;
-        context.schedule(Duration.ofMillis(Math.max(1, config.windowAdvanceMs() / 2)), PunctuationType.STREAM_TIME,
-                this::flush);
+    private final KeyValueStore<Bytes, byte[]> store;
+
+    DirtyBlocks(ProcessingContext context) {
+        this.store = context.getStateStore(HotnessTopology.DIRTY_STORE);
     }
 
     void mark(String host, long block) {
-        dirty.computeIfAbsent(host, h -> new LinkedHashSet<>()).add(block);
+        store.put(StoreKeys.hostLong(host, block), MARK);
     }
 
-    private void flush(long timestamp) {
-        List<Map.Entry<String, Set<Long>>> todo = new ArrayList<>(dirty.entrySet());
-        dirty.clear();
-        for (Map.Entry<String, Set<Long>> e : todo) {
-            String host = e.getKey();
-            HostKey key = new HostKey(host);
-            for (long block : e.getValue()) {
-                BlockState s = stores.load(host, block);
-                long end = Math.max(s.lastWindowEndMs(), 0);
-                context.forward(new Record<>(key, stores.summarize(host, block, s, end, -1), timestamp));
+    /** The host's dirty blocks, ascending; they are clean afterwards. */
+    List<Long> drain(String host) {
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(StoreKeys.hostPrefix(host), new BytesSerializer())) {
+            while (it.hasNext()) {
+                keys.add(it.next().key);
             }
         }
+        List<Long> blocks = new ArrayList<>(keys.size());
+        for (Bytes k : keys) {
+            blocks.add(StoreKeys.longPart(k));
+            store.delete(k);
+        }
+        return blocks;
     }
 }

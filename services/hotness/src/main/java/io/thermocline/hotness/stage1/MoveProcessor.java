@@ -15,7 +15,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * Stage 1: a page moved to a new frame. The old PFN's state is tombstoned (a short-lived
  * forwarding entry remains so late samples credit the moved page), its heat is carried to the new
  * PFN with generation + 1, its owner is re-keyed, and stage 2 learns the old (pfn, generation) is stale.
- * Both blocks are summarized again at the next half window (not per move: moves come in bursts).
+ * Both blocks are summarized again when the host's next window closes (not per move: moves come in bursts).
  */
 public final class MoveProcessor implements Processor<HostKey, PfnMove, HostKey, Stage2Event> {
 
@@ -34,7 +34,7 @@ public final class MoveProcessor implements Processor<HostKey, PfnMove, HostKey,
     public void init(ProcessorContext<HostKey, Stage2Event> context) {
         this.context = context;
         this.stores = new Stage1Stores(config, context);
-        this.dirty = new DirtyBlocks(config, context, stores);
+        this.dirty = new DirtyBlocks(context);
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Stage 1 join with PageOwner: keeps each frame's owner (pid, VA, cgroup, comm, folio order) and
  * tracks owned pages (cold until sampled) so the coldest can be demoted even if never sampled.
- * A tombstone (frame freed) drops the frame's state. Blocks changed here are summarized every half window.
+ * A tombstone (frame freed) drops the frame's state. Blocks changed here are summarized when the host's next window closes.
  */
 public final class OwnerProcessor implements Processor<PfnKey, PageOwner, HostKey, Stage2Event> {
 
@@ -33,7 +33,7 @@ public final class OwnerProcessor implements Processor<PfnKey, PageOwner, HostKe
     public void init(ProcessorContext<HostKey, Stage2Event> context) {
         this.context = context;
         this.stores = new Stage1Stores(config, context);
-        this.dirty = new DirtyBlocks(config, context, stores);
+        this.dirty = new DirtyBlocks(context);
     }
 
     @Override

@@ -36,7 +36,8 @@ import java.util.UUID;
  *   <li>Pins win: a candidate living against its pin gets ENFORCE_PIN; pinned pages are never moved
  *       otherwise; conflicting pins leave the page alone (counted).</li>
  *   <li>Stale frames (moved since the summary) are dropped.</li>
- *   <li>TPP watermark: demote the coldest fast pages while a node's free pages are under the watermark.</li>
+ *   <li>TPP watermark: demote the coldest fast pages while a node's free pages are under the watermark, if
+ *       much colder than the hottest page waiting in a slower tier.</li>
  *   <li>Promote hot pages of slower tiers (hot for at least N consecutive windows, not demoted recently)
  *       to the fastest node with free capacity, nearest first; when full, exchange with a much colder page.</li>
  *   <li>All moves draw on one MB/s token bucket per host; every decision has a deterministic id and a deadline.</li>
@@ -155,6 +156,7 @@ public final class DecisionEngine {
         Map<PageRef, HostState.Streak> streaks = new HashMap<>();
         Map<Page, Integer> streakOf = new HashMap<>();
         List<Page> promote = new ArrayList<>();
+        long demandHeat = 0; // hottest page waiting in a slower tier, held or not
         for (Page p : hot) {
             long pfn = p.c().pfn();
             if (!seen.add(pfn)) {
@@ -177,6 +179,7 @@ public final class DecisionEngine {
                 hs.count(Counters.PIN_BLOCKED, 1);
                 continue;
             }
+            demandHeat = Math.max(demandHeat, p.heat());
             PageRef ref = new PageRef(p.c().pid(), p.c().vaddr());
             RecentMove rm = hs.recent.get(ref);
             if (rm != null && window - rm.window() < config.cooldownWindows()) {
@@ -228,10 +231,14 @@ public final class DecisionEngine {
             coldByNode.computeIfAbsent(p.node(), n -> new ArrayDeque<>()).add(p);
         }
 
-        // 4. TPP: keep free headroom above the watermark on every node that can demote
+        // 4. TPP: keep free headroom above the watermark on every node that can demote - only for pages much
+        //    colder than the hottest page waiting below: demoting a page as hot as those that would take its
+        //    place trades fast-tier hits for two copies (uniform access; sampling noise)
+        long demoteBelow = (long) (demandHeat * config.demoteMaxHeatRatio());
         for (NodeInfo n : nodes) {
             Deque<Page> q = coldByNode.get(n.node());
-            while (q != null && !q.isEmpty() && plan.free(n.node()) < plan.watermark(n.node()) && !plan.exhausted) {
+            while (q != null && !q.isEmpty() && plan.free(n.node()) < plan.watermark(n.node()) && !plan.exhausted
+                    && demandHeat > 0 && q.peekFirst().heat() <= demoteBelow) {
                 Page c = q.peekFirst();
                 int to = plan.slowerTarget(c.node(), c.pages());
                 if (to < 0) {

@@ -8,21 +8,17 @@ import io.thermocline.hotness.state.BlockSummary;
 import io.thermocline.hotness.state.HostState;
 import io.thermocline.hotness.state.HostView;
 import io.thermocline.hotness.state.MoveNotice;
-import io.thermocline.hotness.state.NodeUpdate;
+import io.thermocline.hotness.state.WindowClosed;
 import io.thermocline.hotness.state.Stage2Event;
 import io.thermocline.hotness.state.StoreKeys;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage 2, keyed by host: keeps the newest summary of every block and the host's decision state;
- * once per window (stream-time punctuation) evaluates each host that changed and emits decisions.
+ * evaluates a host and emits its decisions when stage 1 closes one of the host's windows (no task-wide
+ * stream-time punctuation: one host's lag never delays or reorders another's decisions).
  */
 public final class Stage2Processor implements Processor<HostKey, Stage2Event, HostKey, MigrationDecision> {
 
@@ -47,7 +44,6 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
     private KeyValueStore<String, byte[]> hostStates;
     private KeyValueStore<String, byte[]> views;
     private KeyValueStore<Bytes, byte[]> stale;
-    private final Set<String> dirty = new LinkedHashSet<>();
 
     public Stage2Processor(HotnessConfig config) {
         this.config = config;
@@ -61,12 +57,6 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         this.hostStates = context.getStateStore(HotnessTopology.HOST_STATE_STORE);
         this.views = context.getStateStore(HotnessTopology.HOST_VIEW_STORE);
         this.stale = context.getStateStore(HotnessTopology.STALE_STORE);
-        // Half-window cadence: in a deployment the fold and stage 2 share a task fed by the by-host topics, so
-        // the punctuation after the record that closed a window sees all its summaries. In a single-task driver
-        // (TopologyTestDriver) stream time moves with the raw input first; a settle heartbeat half a window
-        // later then triggers the evaluation. Only hosts with new input are evaluated.
-        context.schedule(Duration.ofMillis(Math.max(1, config.windowAdvanceMs() / 2)), PunctuationType.STREAM_TIME,
-                this::evaluateAll);
     }
 
     @Override
@@ -79,22 +69,13 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
             } else {
                 summaries.put(key, s.toBytes());
             }
-            dirty.add(s.host());
         } else if (e instanceof MoveNotice m) {
             stale.put(StoreKeys.hostLong(m.host(), m.oldPfn()), ByteBuffer.allocate(STALE_BYTES)
                     .putInt(m.oldGeneration()).putLong(m.timeMs() + config.moveTtlMs()).array());
-            dirty.add(m.host());
-        } else if (e instanceof NodeUpdate n) {
-            dirty.add(n.host());
+        } else if (e instanceof WindowClosed w) {
+            evaluate(w.host(), w.endMs());
         }
-    }
-
-    private void evaluateAll(long timestamp) {
-        List<String> hosts = new ArrayList<>(dirty);
-        dirty.clear();
-        for (String host : hosts) {
-            evaluate(host, timestamp);
-        }
+        // NodeUpdate: the view is in the shared store; the host's next window close evaluates with it
     }
 
     /** Live moved-out frames of a host (pfn to stale generation); forgets those whose staleness window is over. */

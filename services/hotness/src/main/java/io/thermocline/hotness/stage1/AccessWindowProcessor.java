@@ -1,0 +1,239 @@
+package io.thermocline.hotness.stage1;
+
+import io.thermocline.avro.keys.HostKey;
+import io.thermocline.avro.keys.PfnBlockKey;
+import io.thermocline.avro.telemetry.PageAccessBatch;
+import io.thermocline.hotness.HotnessConfig;
+import io.thermocline.hotness.HotnessTopology;
+import io.thermocline.hotness.errors.InvalidRecordException;
+import io.thermocline.hotness.state.BlockState;
+import io.thermocline.hotness.state.HostClock;
+import io.thermocline.hotness.state.Stage2Event;
+import io.thermocline.hotness.state.StoreKeys;
+import io.thermocline.hotness.state.WindowClosed;
+import io.thermocline.hotness.state.WindowCounts;
+import io.thermocline.topics.HostPartitioning;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Stage 1, samples: aggregates PageAccessBatch into a RocksDB window store keyed by (host, block) and
+ * closes windows <em>per host</em> - on the host's end-of-window marker, or when the host's own event time
+ * passes window end + grace - never on the task's stream time, so a host whose sampler lags its
+ * partition-mates loses nothing. On close, each block's counts are folded into its decayed hotness
+ * (heat = heat * decay^windows + accesses, honouring recent PFN moves), the summaries of folded and dirty
+ * blocks go to stage 2, then a {@link WindowClosed} tells stage 2 to evaluate the host.
+ */
+public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageAccessBatch, HostKey, Stage2Event> {
+
+    private final HotnessConfig config;
+    private final long size;
+    private final long advance;
+    private final long grace;
+    private final Map<String, Integer> partitionOfHost = new HashMap<>();
+    private ProcessorContext<HostKey, Stage2Event> context;
+    private Stage1Stores stores;
+    private DirtyBlocks dirty;
+    private WindowStore<Bytes, byte[]> windows;
+    private KeyValueStore<String, byte[]> clocks;
+
+    public AccessWindowProcessor(HotnessConfig config) {
+        this.config = config;
+        this.size = config.windowMs();
+        this.advance = config.windowAdvanceMs();
+        this.grace = config.windowGraceMs();
+    }
+
+    @Override
+    public void init(ProcessorContext<HostKey, Stage2Event> context) {
+        this.context = context;
+        this.stores = new Stage1Stores(config, context);
+        this.dirty = new DirtyBlocks(context);
+        this.windows = context.getStateStore(HotnessTopology.WINDOW_STORE);
+        this.clocks = context.getStateStore(HotnessTopology.HOST_CLOCK_STORE);
+    }
+
+    @Override
+    public void process(Record<PfnBlockKey, PageAccessBatch> record) {
+        PageAccessBatch b = record.value();
+        if (b == null) {
+            return;
+        }
+        String host = b.getHost().toString();
+        checkPartition(host);
+        HostClock clock = HostClock.fromBytes(clocks.get(host));
+        long start = b.getWindowStartMs().toEpochMilli();
+        if (!b.getEntries().isEmpty() || !b.getWindowComplete()) {
+            if (clock.closedUpToMs == Long.MIN_VALUE) {
+                // the host's first samples: no earlier window of it exists to close
+                clock.closedUpToMs = Math.floorDiv(start, advance) * advance;
+            }
+            add(host, b, start, clock);
+            clock.eventTimeMs = Math.max(clock.eventTimeMs, start);
+        }
+        long watermark = clock.eventTimeMs == Long.MIN_VALUE ? Long.MIN_VALUE : clock.eventTimeMs - grace;
+        if (b.getWindowComplete()) {
+            watermark = Math.max(watermark, b.getWindowEndMs().toEpochMilli());
+        }
+        close(host, clock, watermark, record.timestamp());
+        clocks.put(host, clock.toBytes());
+    }
+
+    /** Adds the batch to every window of the host that holds {@code start} and is still open. */
+    private void add(String host, PageAccessBatch b, long start, HostClock clock) {
+        Bytes key = StoreKeys.hostLong(host, b.getBlock());
+        long first = Math.floorDiv(start - size, advance) * advance + advance; // earliest start with start < s + size
+        boolean added = false;
+        for (long s = first; s <= start; s += advance) {
+            if (s + size <= clock.closedUpToMs) {
+                continue;
+            }
+            byte[] prev = windows.fetch(key, s);
+            WindowCounts counts = prev == null ? WindowCounts.empty() : WindowCounts.fromBytes(prev);
+            windows.put(key, counts.add(b).toBytes(), s);
+            clock.minOpenStartMs = Math.min(clock.minOpenStartMs, s);
+            clock.maxOpenStartMs = Math.max(clock.maxOpenStartMs, s);
+            added = true;
+        }
+        if (!added) {
+            throw new InvalidRecordException("late batch: host " + host + " window starting " + start
+                    + " is already closed (windows up to " + clock.closedUpToMs + " closed by its marker or event time)");
+        }
+    }
+
+    /**
+     * Folds and forgets every window of the host that ends at or before the watermark, oldest first; when the
+     * watermark passed a window end, stage 2 evaluates the host (also for a window without samples: owners,
+     * moves and node changes count too).
+     */
+    private void close(String host, HostClock clock, long watermark, long timestamp) {
+        if (watermark == Long.MIN_VALUE || watermark <= clock.closedUpToMs) {
+            return;
+        }
+        long lastStart = Math.floorDiv(watermark - size, advance) * advance;
+        long lastEnd = lastStart + size;
+        if (lastEnd <= clock.closedUpToMs) {
+            clock.closedUpToMs = watermark; // no window boundary passed
+            return;
+        }
+        TreeSet<Long> touched = new TreeSet<>(dirty.drain(host));
+        if (clock.minOpenStartMs <= lastStart) {
+            TreeMap<Long, List<KeyValue<Long, WindowCounts>>> byWindow = new TreeMap<>();
+            try (KeyValueIterator<Windowed<Bytes>, byte[]> it = windows.fetch(StoreKeys.hostLong(host, 0),
+                    StoreKeys.hostLong(host, Long.MAX_VALUE), clock.minOpenStartMs, lastStart)) {
+                while (it.hasNext()) {
+                    KeyValue<Windowed<Bytes>, byte[]> kv = it.next();
+                    byWindow.computeIfAbsent(kv.key.window().start(), w -> new ArrayList<>())
+                            .add(KeyValue.pair(StoreKeys.longPart(kv.key.key()), WindowCounts.fromBytes(kv.value)));
+                }
+            }
+            HostKey hk = new HostKey(host);
+            for (Map.Entry<Long, List<KeyValue<Long, WindowCounts>>> w : byWindow.entrySet()) {
+                long s = w.getKey();
+                long end = s + size;
+                Map<Long, BlockState> changed = new LinkedHashMap<>();
+                long epoch = -1;
+                for (KeyValue<Long, WindowCounts> kv : w.getValue()) {
+                    fold(host, kv.key, s, end, kv.value, changed);
+                    epoch = Math.max(epoch, kv.value.epoch());
+                    windows.put(StoreKeys.hostLong(host, kv.key), null, s);
+                }
+                for (Map.Entry<Long, BlockState> e : changed.entrySet()) {
+                    stores.save(host, e.getKey(), e.getValue());
+                    touched.remove(e.getKey());
+                    context.forward(new Record<>(hk, stores.summarize(host, e.getKey(), e.getValue(), end, epoch),
+                            end));
+                }
+            }
+            if (clock.maxOpenStartMs > lastStart) {
+                clock.minOpenStartMs = lastStart + advance; // a lower bound: later windows may hold samples
+            } else {
+                clock.minOpenStartMs = Long.MAX_VALUE;
+                clock.maxOpenStartMs = Long.MIN_VALUE;
+            }
+        }
+        forwardDirty(host, touched, timestamp);
+        clock.closedUpToMs = watermark;
+        context.forward(new Record<>(new HostKey(host), new WindowClosed(host, lastEnd), Math.max(timestamp, lastEnd)));
+    }
+
+    private void forwardDirty(String host, TreeSet<Long> blocks, long timestamp) {
+        HostKey hk = new HostKey(host);
+        for (long block : blocks) {
+            BlockState s = stores.load(host, block);
+            long end = Math.max(s.lastWindowEndMs(), 0);
+            context.forward(new Record<>(hk, stores.summarize(host, block, s, end, -1), Math.max(timestamp, end)));
+        }
+    }
+
+    /** One window of one block into its decayed hotness; samples stamped before a move credit the moved page. */
+    private void fold(String host, long block, long start, long end, WindowCounts counts,
+                      Map<Long, BlockState> changed) {
+        int shift = stores.shift();
+        BlockState s = changed.computeIfAbsent(block, k -> decayed(host, k, end));
+        if (counts.node() >= 0) {
+            s.node(counts.node());
+        }
+        s.expireForwards(end - config.moveTtlMs());
+        for (int k = 0; k < counts.size(); k++) {
+            int off = counts.offsetAt(k);
+            long c = counts.countAt(k);
+            int f = s.forwardIndex(off);
+            if (f >= 0 && s.forwardTime(f) > start) {
+                long newPfn = s.forwardNewPfn(f);
+                long nb = newPfn >> shift;
+                BlockState t = nb == block ? s : changed.computeIfAbsent(nb, x -> decayed(host, x, end));
+                int i = t.ensure((int) (newPfn - (nb << shift)), s.forwardOldGen(f) + 1);
+                t.addHeatAt(i, c);
+            } else {
+                int i = s.ensure(off, f >= 0 ? s.forwardOldGen(f) + 1 : 0);
+                s.addHeatAt(i, c);
+            }
+        }
+    }
+
+    private BlockState decayed(String host, long block, long end) {
+        BlockState s = stores.load(host, block);
+        long last = s.lastWindowEndMs();
+        if (last >= 0 && end > last) {
+            long steps = (end - last) / advance;
+            if (steps > 0) {
+                s.decay(Math.pow(config.decayFactor(), steps));
+            }
+        }
+        if (end > last) {
+            s.lastWindowEndMs(end);
+        }
+        return s;
+    }
+
+    /** Every batch of a host must reach the one task that holds the host: else its windows would be split. */
+    private void checkPartition(String host) {
+        RecordMetadata md = context.recordMetadata().orElse(null);
+        if (md == null) {
+            return;
+        }
+        int expected = partitionOfHost.computeIfAbsent(host, h -> HostPartitioning.partition(h, config.partitions()));
+        if (md.partition() != expected) {
+            throw new InvalidRecordException("host " + host + " read from " + md.topic() + " partition "
+                    + md.partition() + ", expected partition " + expected + " of " + config.partitions()
+                    + ": tc.page-access must be partitioned by host (HostPartitioning), or set "
+                    + HotnessConfig.ACCESS_REPARTITION + "=true");
+        }
+    }
+}
