@@ -177,9 +177,10 @@ public final class HotnessTopology {
         return builder;
     }
 
+    /** A logged key-value store; cached, so a key written many times between commits is flushed once. */
     private static <K> StoreBuilder<KeyValueStore<K, byte[]>> kv(String name, Serde<K> keySerde, boolean inMemory) {
         return Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(name)
-                : Stores.persistentKeyValueStore(name), keySerde, Serdes.ByteArray());
+                : Stores.persistentKeyValueStore(name), keySerde, Serdes.ByteArray()).withCachingEnabled();
     }
 
     /** Event time from a field of the value; the record's own timestamp for tombstones and foreign values. */

@@ -123,6 +123,8 @@ public final class MigratorService implements AutoCloseable {
         return pins;
     }
 
+    private int lastPollRecords;
+
     /** True once started: ids rebuilt, pins loaded, partition assigned. */
     public boolean ready() {
         return ready;
@@ -196,6 +198,24 @@ public final class MigratorService implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls until this host's decision partition is consumed up to its end as of the call (other hosts'
+     * decisions hashed to the same partition are skipped on the way), or until two polls return nothing, or
+     * {@code max} passes. Returns the decisions of this host executed. The lockstep runs call it at each
+     * epoch boundary.
+     */
+    public int drain(Duration pollTimeout, Duration max) {
+        long end = decisions.endOffsets(List.of(decisionPartition)).get(decisionPartition); // read_committed: LSO
+        long deadline = System.nanoTime() + max.toNanos();
+        int executed = 0;
+        int idle = 0;
+        while (idle < 2 && decisions.position(decisionPartition) < end && System.nanoTime() < deadline) {
+            executed += pollOnce(pollTimeout);
+            idle = lastPollRecords == 0 ? idle + 1 : 0;
+        }
+        return executed;
+    }
+
     /** One poll: refresh pins, execute the decisions received, publish them in one transaction. */
     public int pollOnce(Duration timeout) {
         ConsumerRecords<byte[], byte[]> pinRecords = pinConsumer.poll(Duration.ZERO);
@@ -206,6 +226,7 @@ public final class MigratorService implements AutoCloseable {
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             return 0;
         }
+        lastPollRecords = recs.count();
         if (recs.isEmpty()) {
             return 0;
         }

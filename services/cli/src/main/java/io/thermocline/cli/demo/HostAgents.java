@@ -25,6 +25,7 @@ public final class HostAgents implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostAgents.class);
     private static final Duration DRAIN_POLL = Duration.ofMillis(150);
+    private static final Duration DRAIN_MAX = Duration.ofSeconds(60);
 
     private final String host;
     private final Machine machine;
@@ -113,11 +114,8 @@ public final class HostAgents implements AutoCloseable {
     }
 
     private void drainMigrator() {
-        int idle = 0;
-        while (idle < 2) {
-            int n = migrator.pollOnce(DRAIN_POLL);
-            idle = n == 0 ? idle + 1 : 0;
-        }
+        // to the end of the host's decision partition: polls full of other hosts' decisions are not "idle"
+        migrator.drain(DRAIN_POLL, DRAIN_MAX);
     }
 
     public String host() {
