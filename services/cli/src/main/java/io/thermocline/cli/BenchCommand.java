@@ -94,6 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir : Path.of(".thermocline", "bench-" + Instant.now().toString().replace(':', '-'));
+        // a reused broker would hold the previous run's records: the raw consumer and the app would count them
+        LocalHotness.requireFreshWorkDir(spec.commandLine(), dir);
         Files.createDirectories(dir);
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("machineCores", Runtime.getRuntime().availableProcessors());

@@ -102,11 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir
                 : Path.of(".thermocline", "demo-" + Instant.now().toString().replace(':', '-'));
-        if (Files.exists(dir.resolve("cluster"))) {
-            // a reused broker would still hold the previous run's topics, and the report would count them
-            throw new CommandLine.ParameterException(spec.commandLine(), "--work-dir " + dir
-                    + " already holds a previous run's cluster; give a new directory or delete that one");
-        }
+        // a reused broker would still hold the previous run's topics, and the report would count them
+        LocalHotness.requireFreshWorkDir(spec.commandLine(), dir);
         Files.createDirectories(dir);
         List<String> ws = shape.workloads();
         int pages = shape.pages();

@@ -13,7 +13,7 @@ class BenchCommandIT {
 
     @Test
     void writesTheFiguresItMeasured() throws Exception {
-        Path dir = Path.of("target", "bench-it");
+        Path dir = Path.of("target", "bench-it-" + System.nanoTime());
         Path json = dir.resolve("bench.json");
         CliRun r = CliRun.run("bench", "--samples", "60000", "--hosts", "2", "--latency-epochs", "24",
                 "--epoch-ms", "250", "--work-dir", dir.resolve("work").toString(), "--report-json", json.toString());

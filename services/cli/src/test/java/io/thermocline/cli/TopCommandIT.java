@@ -33,8 +33,12 @@ class TopCommandIT {
         var serdes = TopicSerdes.fromConfig(serde);
         Path dir = Files.createDirectories(Path.of("target", "top-it"));
         String appId = "top-it-" + System.nanoTime();
-        try (HotnessApp app = new HotnessApp(new HotnessConfig(LocalHotness.props(cluster.bootstrapServers(),
-                cluster.registryUrl(), dir.resolve("hotness"), appId, 1000)), serdes).start()) {
+        Map<String, Object> hp = new java.util.HashMap<>(LocalHotness.props(cluster.bootstrapServers(),
+                cluster.registryUrl(), dir.resolve("hotness"), appId, 1000));
+        // the shared cluster's tc.page-access may come from another IT: read it directly with its partitions
+        hp.put(HotnessConfig.PARTITIONS, cluster.admin().describeTopics(List.of(Topics.PAGE_ACCESS.name()))
+                .allTopicNames().get().get(Topics.PAGE_ACCESS.name()).partitions().size());
+        try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
             LocalHotness.awaitRunning(app.streams());
             Fleet.Settings s = new Fleet.Settings(1, List.of("gups-hotset"), 4096, 0.25, 4, 5, 1000, 32768, true,
                     "first-touch", dir);

@@ -36,6 +36,14 @@ public final class LocalHotness {
         return hp;
     }
 
+    /** Local runs start their own broker under {@code dir/cluster}: a directory holding one is refused. */
+    public static void requireFreshWorkDir(picocli.CommandLine cl, Path dir) {
+        if (java.nio.file.Files.exists(dir.resolve("cluster"))) {
+            throw new picocli.CommandLine.ParameterException(cl, "--work-dir " + dir
+                    + " already holds a previous run's cluster; give a new directory or delete that one");
+        }
+    }
+
     static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
