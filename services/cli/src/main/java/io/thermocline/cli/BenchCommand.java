@@ -72,6 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "throughput runs (default ${DEFAULT-VALUE}).")
     long samples;
 
+    @Option(names = "--warmup-samples", defaultValue = "2000000", description = "Untimed samples sent first through "
+            + "raw Kafka and through the pipeline (default ${DEFAULT-VALUE}).")
+    long warmupSamples;
+
     @Option(names = "--hosts", defaultValue = "4", description = "Hosts in the generated load (default ${DEFAULT-VALUE}).")
     int hosts;
 
@@ -83,14 +87,20 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     long epochMs;
 
+    @Option(names = "--commit-interval-ms", defaultValue = "200", description = "Commit interval of the hotness app "
+            + "in the throughput run (default ${DEFAULT-VALUE}, the service's default; exactly-once commits flush "
+            + "state and end a transaction).")
+    long commitIntervalMs;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Cluster and state (default: under .thermocline/).")
     Path workDir;
 
     @Override
     public Integer call() throws Exception {
-        if (samples < 1000 || hosts < 1 || epochMs < 50 || latencyEpochs < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "need --samples >= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0");
+        if (samples < 1000 || warmupSamples < 1000 || hosts < 1 || epochMs < 50 || latencyEpochs < 0
+                || commitIntervalMs < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "need --samples >= 1000, --warmup-samples "
+                    + ">= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0, --commit-interval-ms >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir : Path.of(".thermocline", "bench-" + Instant.now().toString().replace(':', '-'));
@@ -101,6 +111,8 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("machineCores", Runtime.getRuntime().availableProcessors());
         json.put("samples", samples);
         json.put("entriesPerBatch", 512);
+        json.put("warmupSamples", warmupSamples);
+        json.put("commitIntervalMs", commitIntervalMs);
         try (LocalCluster cluster = LocalCluster.builder().workDir(dir.resolve("cluster")).start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             int partitions = 2;
@@ -115,6 +127,11 @@ public final class BenchCommand implements Callable<Integer> {
                     512, load.stream().mapToLong(RawKafkaBench.Wire::bytes).sum());
             out.flush();
 
+            // both measurements run warm: a first pass of other hosts' samples, untimed, loads classes, JIT-compiles
+            // the hot paths and opens the stores (a cold 4 M-sample run is 3-4 s slower, whatever the code does)
+            List<RawKafkaBench.Wire> warm = serialize(serdes, SampleBatches.generate("warmup-host-", warmupSamples,
+                    hosts, 512, 64, 1000, Instant.now().minusSeconds(7200), 7), partitions);
+            RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, warm, producerConfig(), Duration.ofMinutes(5));
             RawKafkaBench.Result raw = RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, load, producerConfig(),
                     Duration.ofMinutes(5));
             double rawRate = samples / raw.seconds();
@@ -126,19 +143,30 @@ public final class BenchCommand implements Callable<Integer> {
 
             Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
                     dir.resolve("hotness-throughput"), "thermocline-bench-throughput", 1000);
+            hp.put(HotnessConfig.COMMIT_INTERVAL_MS, commitIntervalMs);
             double pipelineRate;
             double bytesPerPage;
-            long distinctPages = samples;  // every generated entry names a distinct (host, pfn) within one window pass
-            distinctPages = Math.min(distinctPages, (long) hosts * 64 * 512);
+            // every generated entry names a distinct (host, pfn) within one window pass; warm-up hosts count too
+            long perLoad = (long) hosts * 64 * 512;
+            long distinctPages = Math.min(samples, perLoad) + Math.min(warmupSamples, perLoad);
             try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
                 LocalHotness.awaitRunning(app.streams());
                 StreamsQuiescence q = new StreamsQuiescence(admin, "thermocline-bench-throughput", Set.of());
                 // the latency run's records are processed first, outside the timing
                 q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
+                produce(cluster.bootstrapServers(), warm);
+                q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
+                long dlqBefore = endOffsets(admin, Topics.DLQ.name());
                 long t0 = System.nanoTime();
                 produce(cluster.bootstrapServers(), load);
                 q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(10));
                 double secs = (System.nanoTime() - t0) / 1e9;
+                long dead = endOffsets(admin, Topics.DLQ.name()) - dlqBefore;
+                json.put("throughputDeadLetters", dead);
+                if (dead > 0) {
+                    // a rejected batch costs less than a processed one: the figure would flatter the pipeline
+                    throw new CliFailure(dead + " records of the throughput load went to " + Topics.DLQ.name());
+                }
                 pipelineRate = samples / secs;
                 out.printf(Locale.ROOT, "pipeline (sampler bytes through the hotness app, exactly-once): %,.0f samples/s "
                         + "(%.2f s)%n", pipelineRate, secs);
@@ -166,6 +194,17 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("report: " + reportJson);
         out.flush();
         return 0;
+    }
+
+    /** Sum of the read-committed end offsets of a topic's partitions. */
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ask = new HashMap<>();
+        admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                .forEach(p -> ask.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        return admin.listOffsets(ask, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS).values()
+                .stream().mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     private static void putNumber(ObjectNode json, String field, double v) {

@@ -33,6 +33,9 @@ public final class StreamsProperties {
         p.put(DeadLetters.SERDE_FACTORY_CONFIG, serdes);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // process what is buffered without first fetching the lag of empty inputs (owners, moves, node stats are
+        // mostly idle): windows close per host by markers and event time, not by cross-topic timestamp order
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // pass-through: "streams.X" originals become Streams/client property X (e.g. streams.producer.transaction.timeout.ms)
         config.originalsWithPrefix(STREAMS_PREFIX).forEach(p::put);
         String server = config.getString(HotnessConfig.APPLICATION_SERVER);

@@ -22,12 +22,21 @@ public final class SampleBatches {
     private SampleBatches() {
     }
 
+    /** Host names of the generated load: not those of any emulated fleet, whose clocks run elsewhere. */
+    public static final String HOST_PREFIX = "bench-host-";
+
     /**
      * Generates batches for {@code hosts} hosts until {@code samples} entries exist; windows advance by
      * {@code windowMs} after every host's {@code blocksPerHost} blocks were covered.
      */
     public static List<Item> generate(long samples, int hosts, int pagesPerBatch, int blocksPerHost,
                                       long windowMs, Instant start, long seed) {
+        return generate(HOST_PREFIX, samples, hosts, pagesPerBatch, blocksPerHost, windowMs, start, seed);
+    }
+
+    /** As {@link #generate(long, int, int, int, long, Instant, long)} with host names {@code prefix + i}. */
+    public static List<Item> generate(String hostPrefix, long samples, int hosts, int pagesPerBatch,
+                                      int blocksPerHost, long windowMs, Instant start, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Item> out = new ArrayList<>((int) (samples / pagesPerBatch) + 1);
         long produced = 0;
@@ -35,7 +44,7 @@ public final class SampleBatches {
         while (produced < samples) {
             for (int b = 0; b < blocksPerHost && produced < samples; b++) {
                 for (int h = 0; h < hosts && produced < samples; h++) {
-                    String host = "host-" + h;
+                    String host = hostPrefix + h;
                     long block = 0x1000L + b;
                     int n = (int) Math.min(pagesPerBatch, samples - produced);
                     List<PageAccess> entries = new ArrayList<>(n);

@@ -34,8 +34,13 @@ public final class Validators {
         check(!b.getWindowEndMs().isBefore(b.getWindowStartMs()), "window ends before it starts");
         check(b.getSampleRate() >= 1, "sampleRate " + b.getSampleRate() + " < 1");
         for (PageAccess a : b.getEntries()) {
-            check(a.getPfn() >> blockShift == b.getBlock(), "pfn " + a.getPfn() + " outside block " + b.getBlock());
-            check(a.getCount() >= 0, "negative count for pfn " + a.getPfn());
+            // no message built per entry: a batch holds up to 512 of them
+            if (a.getPfn() >> blockShift != b.getBlock()) {
+                check(false, "pfn " + a.getPfn() + " outside block " + b.getBlock());
+            }
+            if (a.getCount() < 0) {
+                check(false, "negative count for pfn " + a.getPfn());
+            }
         }
     }
 

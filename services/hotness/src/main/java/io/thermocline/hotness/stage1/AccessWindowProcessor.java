@@ -13,15 +13,13 @@ import io.thermocline.hotness.state.StoreKeys;
 import io.thermocline.hotness.state.WindowClosed;
 import io.thermocline.hotness.state.WindowCounts;
 import io.thermocline.topics.HostPartitioning;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -46,6 +44,8 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
     private final long advance;
     private final long grace;
     private final Map<String, Integer> partitionOfHost = new HashMap<>();
+    /** Per host: window start to the blocks holding samples in it (rebuilt from the store in init). */
+    private final Map<String, TreeMap<Long, TreeSet<Long>>> open = new HashMap<>();
     private ProcessorContext<HostKey, Stage2Event> context;
     private Stage1Stores stores;
     private DirtyBlocks dirty;
@@ -66,6 +66,19 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         this.dirty = new DirtyBlocks(context);
         this.windows = context.getStateStore(HotnessTopology.WINDOW_STORE);
         this.clocks = context.getStateStore(HotnessTopology.HOST_CLOCK_STORE);
+        // the open (host, window, block) entries, from the restored store: a key-range fetch over a segmented
+        // window store would scan every closed window's tombstones of the segment on each close
+        open.clear();
+        try (KeyValueIterator<Windowed<Bytes>, byte[]> it = windows.all()) {
+            while (it.hasNext()) {
+                Windowed<Bytes> k = it.next().key;
+                index(StoreKeys.hostPart(k.key()), k.window().start(), StoreKeys.longPart(k.key()));
+            }
+        }
+    }
+
+    private void index(String host, long windowStart, long block) {
+        open.computeIfAbsent(host, h -> new TreeMap<>()).computeIfAbsent(windowStart, w -> new TreeSet<>()).add(block);
     }
 
     @Override
@@ -106,8 +119,7 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             byte[] prev = windows.fetch(key, s);
             WindowCounts counts = prev == null ? WindowCounts.empty() : WindowCounts.fromBytes(prev);
             windows.put(key, counts.add(b).toBytes(), s);
-            clock.minOpenStartMs = Math.min(clock.minOpenStartMs, s);
-            clock.maxOpenStartMs = Math.max(clock.maxOpenStartMs, s);
+            index(host, s, b.getBlock());
             added = true;
         }
         if (!added) {
@@ -132,26 +144,25 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             return;
         }
         TreeSet<Long> touched = new TreeSet<>(dirty.drain(host));
-        if (clock.minOpenStartMs <= lastStart) {
-            TreeMap<Long, List<KeyValue<Long, WindowCounts>>> byWindow = new TreeMap<>();
-            try (KeyValueIterator<Windowed<Bytes>, byte[]> it = windows.fetch(StoreKeys.hostLong(host, 0),
-                    StoreKeys.hostLong(host, Long.MAX_VALUE), clock.minOpenStartMs, lastStart)) {
-                while (it.hasNext()) {
-                    KeyValue<Windowed<Bytes>, byte[]> kv = it.next();
-                    byWindow.computeIfAbsent(kv.key.window().start(), w -> new ArrayList<>())
-                            .add(KeyValue.pair(StoreKeys.longPart(kv.key.key()), WindowCounts.fromBytes(kv.value)));
-                }
-            }
+        TreeMap<Long, TreeSet<Long>> hostOpen = open.get(host);
+        if (hostOpen != null) {
+            NavigableMap<Long, TreeSet<Long>> due = hostOpen.headMap(lastStart, true);
             HostKey hk = new HostKey(host);
-            for (Map.Entry<Long, List<KeyValue<Long, WindowCounts>>> w : byWindow.entrySet()) {
+            for (Map.Entry<Long, TreeSet<Long>> w : due.entrySet()) {
                 long s = w.getKey();
                 long end = s + size;
                 Map<Long, BlockState> changed = new LinkedHashMap<>();
                 long epoch = -1;
-                for (KeyValue<Long, WindowCounts> kv : w.getValue()) {
-                    fold(host, kv.key, s, end, kv.value, changed);
-                    epoch = Math.max(epoch, kv.value.epoch());
-                    windows.put(StoreKeys.hostLong(host, kv.key), null, s);
+                for (long block : w.getValue()) {
+                    Bytes key = StoreKeys.hostLong(host, block);
+                    byte[] v = windows.fetch(key, s);
+                    if (v == null) {
+                        continue;
+                    }
+                    WindowCounts counts = WindowCounts.fromBytes(v);
+                    fold(host, block, s, end, counts, changed);
+                    epoch = Math.max(epoch, counts.epoch());
+                    windows.put(key, null, s);
                 }
                 for (Map.Entry<Long, BlockState> e : changed.entrySet()) {
                     stores.save(host, e.getKey(), e.getValue());
@@ -160,11 +171,9 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
                             end));
                 }
             }
-            if (clock.maxOpenStartMs > lastStart) {
-                clock.minOpenStartMs = lastStart + advance; // a lower bound: later windows may hold samples
-            } else {
-                clock.minOpenStartMs = Long.MAX_VALUE;
-                clock.maxOpenStartMs = Long.MIN_VALUE;
+            due.clear();
+            if (hostOpen.isEmpty()) {
+                open.remove(host);
             }
         }
         forwardDirty(host, touched, timestamp);

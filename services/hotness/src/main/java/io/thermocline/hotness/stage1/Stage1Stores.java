@@ -13,9 +13,13 @@ import io.thermocline.hotness.state.OwnerInfo;
 import io.thermocline.hotness.state.StoreKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** Stage-1 state access shared by the fold, move and owner processors of one task. */
@@ -26,6 +30,9 @@ final class Stage1Stores {
     private final KeyValueStore<Bytes, byte[]> heat;
     private final KeyValueStore<Bytes, byte[]> owners;
     private final KeyValueStore<String, byte[]> views;
+    private String pinsHost;
+    private long pinsAtMs;
+    private List<PolicyPin> pinsCache = List.of();
 
     Stage1Stores(HotnessConfig config, ProcessingContext context) {
         this.config = config;
@@ -84,37 +91,44 @@ final class Stage1Stores {
             hist[Heat16.bin(h)]++;
             byHeat[i] = (h << 16) | i;
         }
-        Arrays.sort(byHeat);
+        int limit = config.candidatesPerBlock();
+        boolean sorted = n > limit; // stage 2 orders the candidates itself: sort only to cut the lists
+        if (sorted) {
+            Arrays.sort(byHeat);
+        }
         HostView view = view(host);
         int rank = view.rankOf(s.node());
         boolean known = rank >= 0;
         boolean fasterExists = !known || rank > view.minRank();
         boolean slowerExists = !known || rank < view.maxRank();
-        int limit = config.candidatesPerBlock();
         List<Candidate> hot = new ArrayList<>();
         List<Candidate> cold = new ArrayList<>();
         List<Candidate> pinned = new ArrayList<>();
         long base = block << shift();
+        Map<Long, OwnerInfo> owned = ownersOfBlock(host, base);
         if (fasterExists) {
             long floor = Math.max(1, view.threshold() / 4);
             for (int k = n - 1; k >= 0 && hot.size() < limit; k--) {
                 long h = byHeat[k] >>> 16;
                 if (h < floor) {
-                    break;
+                    if (sorted) {
+                        break;
+                    }
+                    continue;
                 }
-                addCandidate(hot, host, base, s, (int) (byHeat[k] & 0xFFFF));
+                addCandidate(hot, owned, base, s, (int) (byHeat[k] & 0xFFFF));
             }
         }
         if (slowerExists) {
             for (int k = 0; k < n && cold.size() < limit; k++) {
-                addCandidate(cold, host, base, s, (int) (byHeat[k] & 0xFFFF));
+                addCandidate(cold, owned, base, s, (int) (byHeat[k] & 0xFFFF));
             }
         }
-        List<PolicyPin> pins = Pins.active(context, HotnessTopology.PINS_STORE, host, windowEndMs);
+        List<PolicyPin> pins = activePins(host, windowEndMs);
         if (!pins.isEmpty() && known) {
             for (int i = 0; i < n && pinned.size() < limit; i++) {
                 long pfn = base + s.offsetAt(i);
-                OwnerInfo o = owner(host, pfn);
+                OwnerInfo o = owned.get(pfn);
                 if (o != null && Pins.judge(pins, o.pid(), o.vaddr(), o.cgroup(), o.comm(), s.node(), view).verdict()
                         == Pins.Verdict.VIOLATED) {
                     pinned.add(candidate(pfn, s, i, o));
@@ -124,12 +138,35 @@ final class Stage1Stores {
         return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, hot, cold, pinned);
     }
 
-    private void addCandidate(List<Candidate> out, String host, long base, BlockState s, int i) {
+    private static void addCandidate(List<Candidate> out, Map<Long, OwnerInfo> owned, long base, BlockState s, int i) {
         long pfn = base + s.offsetAt(i);
-        OwnerInfo o = owner(host, pfn);
+        OwnerInfo o = owned.get(pfn);
         if (o != null) {
             out.add(candidate(pfn, s, i, o));
         }
+    }
+
+    /** Owners of one block's frames: one range scan instead of a lookup per candidate. */
+    private Map<Long, OwnerInfo> ownersOfBlock(String host, long base) {
+        Map<Long, OwnerInfo> out = new HashMap<>();
+        try (KeyValueIterator<Bytes, byte[]> it = owners.range(StoreKeys.hostLong(host, base),
+                StoreKeys.hostLong(host, base + (1L << shift()) - 1))) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                out.put(StoreKeys.longPart(kv.key), OwnerInfo.fromBytes(kv.value));
+            }
+        }
+        return out;
+    }
+
+    /** Pins of the host at a time; summaries of one close share the answer. */
+    private List<PolicyPin> activePins(String host, long nowMs) {
+        if (!host.equals(pinsHost) || nowMs != pinsAtMs) {
+            pinsCache = Pins.active(context, HotnessTopology.PINS_STORE, host, nowMs);
+            pinsHost = host;
+            pinsAtMs = nowMs;
+        }
+        return pinsCache;
     }
 
     private static Candidate candidate(long pfn, BlockState s, int i, OwnerInfo o) {

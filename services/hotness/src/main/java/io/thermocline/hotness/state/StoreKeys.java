@@ -27,6 +27,12 @@ public final class StoreKeys {
         return Bytes.wrap(buf.array());
     }
 
+    /** The host part of a {@link #hostLong} key. */
+    public static String hostPart(Bytes key) {
+        byte[] k = key.get();
+        return new String(k, 0, k.length - Long.BYTES - 1, StandardCharsets.UTF_8);
+    }
+
     /** The long part of a {@link #hostLong} key. */
     public static long longPart(Bytes key) {
         byte[] k = key.get();
