@@ -50,6 +50,11 @@ public record PipelineResults(long decisions, Map<MigrationStatus, Long> byStatu
 
     /** Reads every committed result and counts the dead letters. */
     public static PipelineResults read(String bootstrap, SerdeFactory serdes, Duration timeout) {
+        return read(bootstrap, serdes, timeout, Long.MIN_VALUE);
+    }
+
+    /** As {@link #read(String, SerdeFactory, Duration)}; latencies only of moves whose evidence is from {@code evidenceFromMs} on. */
+    public static PipelineResults read(String bootstrap, SerdeFactory serdes, Duration timeout, long evidenceFromMs) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -75,7 +80,8 @@ public record PipelineResults(long decisions, Map<MigrationStatus, Long> byStatu
                     MigrationResult res = de.deserialize(r.topic(), r.value());
                     decisions++;
                     statuses.merge(res.getStatus(), 1L, Long::sum);
-                    if (res.getStatus() == MigrationStatus.MOVED && res.getEvidenceMs().toEpochMilli() > 0) {
+                    if (res.getStatus() == MigrationStatus.MOVED && res.getEvidenceMs().toEpochMilli() > 0
+                            && res.getEvidenceMs().toEpochMilli() >= evidenceFromMs) {
                         latencies.add((double) (res.getCompletedMs().toEpochMilli() - res.getEvidenceMs().toEpochMilli()));
                     }
                 }
