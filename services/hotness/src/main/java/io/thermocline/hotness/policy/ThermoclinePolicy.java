@@ -84,9 +84,6 @@ public final class ThermoclinePolicy implements PlacementPolicy {
         m.put(HotnessConfig.PROMOTE_MIN_HOT_WINDOWS, 1);
         m.put(HotnessConfig.COOLDOWN_WINDOWS, 2);
         m.put(HotnessConfig.FAST_HEADROOM, 0.0);
-        // no free headroom: emulated workloads allocate only while warming up, so kept-free fast frames are just
-        // lost hits (uniform: 0.2495 with 0.002 vs first-touch 0.2500); deployments keep the 1% default
-        m.put(HotnessConfig.FAST_WATERMARK, 0.0);
         m.put(HotnessConfig.DEMOTE_MAX_HEAT_RATIO, 0.75);
         m.put(HotnessConfig.RATE_LIMIT_MBPS, 4000.0);
         return m;

@@ -24,6 +24,8 @@ public final class HostState {
     public double tokensBytes = -1;
     public long lastRefillMs = -1;
     public long lastEvalWindow = -1;
+    /** Pages tracked at the last evaluation: growth means new allocations, which want free fast headroom. */
+    public long trackedPages = -1;
     /** Hot streak of a page: consecutive sampling windows it was above the threshold, and the last one. */
     public record Streak(int count, long lastWindow) {
     }
@@ -70,6 +72,7 @@ public final class HostState {
                 out.writeUTF(e.getKey());
                 out.writeLong(e.getValue());
             }
+            out.writeLong(trackedPages);
             return bos.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -97,6 +100,9 @@ public final class HostState {
             n = in.readInt();
             for (int i = 0; i < n; i++) {
                 s.counters.put(in.readUTF(), in.readLong());
+            }
+            if (in.available() >= Long.BYTES) {
+                s.trackedPages = in.readLong(); // absent in state written before it existed
             }
             return s;
         } catch (IOException e) {
