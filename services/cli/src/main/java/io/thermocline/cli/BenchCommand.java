@@ -92,6 +92,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "state and end a transaction).")
     long commitIntervalMs;
 
+    @Option(names = "--latency-csv", paramLabel = "PATH", description = "Also write every moved page's evidence time "
+            + "and sample-to-moved latency (ms) of the latency run here.")
+    Path latencyCsv;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Cluster and state (default: under .thermocline/).")
     Path workDir;
 
@@ -239,6 +243,13 @@ public final class BenchCommand implements Callable<Integer> {
         PipelineResults r = PipelineResults.read(cluster.bootstrapServers(), serdes, Duration.ofSeconds(60),
                 startMs + warmEpochs * epochMs);
         json.put("latencyWarmupEpochs", warmEpochs);
+        if (latencyCsv != null) {
+            StringBuilder csv = new StringBuilder("evidence_ms_since_start,sample_to_moved_ms\n");
+            for (int i = 0; i < all.sampleToMovedMs().length; i++) {
+                csv.append(all.evidenceMs()[i] - startMs).append(',').append((long) all.sampleToMovedMs()[i]).append('\n');
+            }
+            Files.writeString(latencyCsv, csv.toString());
+        }
         putNumber(json, "p50SampleToMovedMsAll", all.percentile(50));
         putNumber(json, "p99SampleToMovedMsAll", all.percentile(99));
         out.printf(Locale.ROOT, "live pipeline (2 hosts, %d epochs of %d ms, real time): %,d moved; sample-to-moved "

@@ -11,6 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import io.micrometer.core.instrument.Metrics;
+import io.thermocline.metrics.Health;
+import io.thermocline.metrics.MetricsConfig;
+import io.thermocline.metrics.MetricsServer;
+import io.thermocline.metrics.ServiceMetrics;
+import io.thermocline.metrics.StreamsMetricsBinder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -37,9 +43,13 @@ public final class HotnessApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HotnessApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    static final String SERVICE = "hotness";
+
     private final HotnessConfig config;
     private final KafkaStreams streams;
     private final QueryServer queries;
+    private final ServiceMetrics metrics;
+    private MetricsServer metricsServer;
 
     public HotnessApp(HotnessConfig config, SerdeFactory serdes) throws IOException {
         this.config = config;
@@ -48,6 +58,12 @@ public final class HotnessApp implements AutoCloseable {
         Topology topology = HotnessTopology.build(new StreamsBuilder(), config, serdes).build(props);
         LOG.info("hotness topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, props);
+        // Prometheus registry: JVM, Kafka Streams/client/RocksDB metrics, and the topology's own meters, which
+        // the processors record on Micrometer's global registry (the topology stays a pure builder)
+        this.metrics = ServiceMetrics.create(SERVICE, props.getProperty(
+                org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationId()));
+        metrics.closeOnClose(StreamsMetricsBinder.bind(streams, metrics.registry()));
+        Metrics.globalRegistry.add(metrics.registry());
         streams.setUncaughtExceptionHandler(new UncaughtHandler());
         streams.setStateListener((now, before) -> LOG.info("streams state {} -> {}", before, now));
         String server = props.getProperty(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
@@ -89,11 +105,24 @@ public final class HotnessApp implements AutoCloseable {
         if (queries != null) {
             queries.start();
         }
+        MetricsConfig mc = new MetricsConfig(config.originals(), MetricsConfig.DEFAULT_PORT_HOTNESS);
+        if (mc.enabled()) {
+            metricsServer = MetricsServer.start(mc, metrics.registry(), () -> {
+                KafkaStreams.State st = streams.state();
+                return st == KafkaStreams.State.RUNNING || st == KafkaStreams.State.REBALANCING
+                        ? Health.healthy() : Health.unhealthy("streams " + st);
+            });
+        }
         return this;
     }
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** Port of /metrics and /health; -1 when off or not started. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
     }
 
     public int queryPort() {
@@ -106,6 +135,11 @@ public final class HotnessApp implements AutoCloseable {
             queries.close();
         }
         streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        Metrics.globalRegistry.remove(metrics.registry());
+        metrics.close();
     }
 
     public static void main(String[] args) throws Exception {

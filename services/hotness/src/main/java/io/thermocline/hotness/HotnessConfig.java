@@ -1,5 +1,6 @@
 package io.thermocline.hotness;
 
+import io.thermocline.metrics.MetricsConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -63,7 +64,10 @@ public final class HotnessConfig extends AbstractConfig {
     public static final String DECISION_DEADLINE_MS = "decision.deadline.ms";
     public static final String MOVE_TTL_MS = "move.ttl.ms";
 
-    public static final ConfigDef DEF = new ConfigDef()
+    /** Port of /metrics and /health (metrics-endpoint's key; 0 = any free port, -1 = off). */
+    public static final String METRICS_PORT = MetricsConfig.METRICS_PORT;
+
+    public static final ConfigDef DEF = MetricsConfig.define(new ConfigDef(), MetricsConfig.DEFAULT_PORT_HOTNESS)
             .define(APPLICATION_ID, Type.STRING, "thermocline-hotness", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka Streams application id (consumer group, internal topic prefix).")
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,

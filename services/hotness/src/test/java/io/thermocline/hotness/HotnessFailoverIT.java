@@ -130,6 +130,22 @@ class HotnessFailoverIT {
             assertTrue(top.get(0).get("heat").asLong() >= top.get(2).get("heat").asLong());
             assertEquals(100, top.get(0).get("pid").asInt());
 
+            // the service's Prometheus endpoint: decisions by reason, hot threshold per host, Streams metrics
+            HttpResponse<String> m = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + a.metricsPort() + "/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, m.statusCode());
+            assertTrue(m.body().contains("thermocline_hotness_decisions_total{") && m.body().contains("reason=\"PROMOTE_HOT\""),
+                    "decisions by reason exported");
+            assertTrue(m.body().contains("thermocline_hotness_hot_threshold{"), "hot threshold gauge exported");
+            // Streams thread metrics are bound at start; RocksDB ones appear at the binder's next refresh (StreamsMetricsIT)
+            assertTrue(m.body().contains(io.thermocline.metrics.StreamsMetricsBinder.THREAD_PROCESS_RATE + "{"),
+                    "Kafka Streams metrics exported");
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + a.metricsPort() + "/health")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+
             // phase 2: B stops; A takes over B's hosts, decisions keep coming for all hosts
             b.close();
             int stoppedAt = window;
@@ -219,6 +235,7 @@ class HotnessFailoverIT {
         p.put(HotnessConfig.HTTP_PORT, port);
         p.put(HotnessConfig.APPLICATION_SERVER, "localhost:" + port);
         p.put(HotnessConfig.PARTITIONS, PARTITIONS);
+        p.put(HotnessConfig.METRICS_PORT, 0);
         p.put(HotnessConfig.WINDOW_MS, WINDOW);
         p.put(HotnessConfig.WINDOW_GRACE_MS, 0L);
         p.put(HotnessConfig.COMMIT_INTERVAL_MS, 100L);

@@ -113,6 +113,7 @@ class AgentsLockstepIT {
         Map<String, Object> hp = new HashMap<>(common);
         hp.remove("host.id");
         hp.remove("metrics.port");
+        hp.put(HotnessConfig.METRICS_PORT, -1);
         hp.putAll(Map.of(HotnessConfig.APPLICATION_ID, appId,
                 HotnessConfig.STATE_DIR, dir.resolve("hotness").toString(), HotnessConfig.HTTP_PORT, "0",
                 HotnessConfig.WINDOW_MS, Long.toString(EPOCH_MS), HotnessConfig.WINDOW_GRACE_MS, Long.toString(EPOCH_MS / 5),

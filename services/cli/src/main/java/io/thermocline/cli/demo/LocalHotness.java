@@ -31,6 +31,7 @@ public final class LocalHotness {
         int port = freePort();
         hp.put(HotnessConfig.HTTP_PORT, port);
         hp.put(HotnessConfig.APPLICATION_SERVER, "127.0.0.1:" + port);
+        hp.put(HotnessConfig.METRICS_PORT, 0); // /metrics on a free port: several local apps may share the machine
         // the service's store engine, whatever the in-process emulator policy uses
         hp.put("store.type", "rocksdb");
         return hp;

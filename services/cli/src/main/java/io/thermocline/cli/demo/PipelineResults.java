@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /** What the migrators reported, read back from tc.results (and the DLQ size), for the run's summary. */
 public record PipelineResults(long decisions, Map<MigrationStatus, Long> byStatus, double[] sampleToMovedMs,
-                              long deadLetters) {
+                              long[] evidenceMs, long deadLetters) {
 
     public long count(MigrationStatus s) {
         return byStatus.getOrDefault(s, 0L);
@@ -62,6 +62,7 @@ public record PipelineResults(long decisions, Map<MigrationStatus, Long> byStatu
         Deserializer<MigrationResult> de = Topics.RESULTS.valueSerde(serdes).deserializer();
         Map<MigrationStatus, Long> statuses = new EnumMap<>(MigrationStatus.class);
         List<Double> latencies = new ArrayList<>();
+        List<Long> evidence = new ArrayList<>();
         long decisions = 0;
         long dlq = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
@@ -83,12 +84,13 @@ public record PipelineResults(long decisions, Map<MigrationStatus, Long> byStatu
                     if (res.getStatus() == MigrationStatus.MOVED && res.getEvidenceMs().toEpochMilli() > 0
                             && res.getEvidenceMs().toEpochMilli() >= evidenceFromMs) {
                         latencies.add((double) (res.getCompletedMs().toEpochMilli() - res.getEvidenceMs().toEpochMilli()));
+                        evidence.add(res.getEvidenceMs().toEpochMilli());
                     }
                 }
             }
             dlq = countRecords(c, Topics.DLQ.name(), deadline);
         }
         return new PipelineResults(decisions, statuses, latencies.stream().mapToDouble(Double::doubleValue).toArray(),
-                dlq);
+                evidence.stream().mapToLong(Long::longValue).toArray(), dlq);
     }
 }

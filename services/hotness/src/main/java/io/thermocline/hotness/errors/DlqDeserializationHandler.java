@@ -1,5 +1,7 @@
 package io.thermocline.hotness.errors;
 
+import io.micrometer.core.instrument.Metrics;
+import io.thermocline.metrics.ThermoclineMetrics;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -22,6 +24,8 @@ public final class DlqDeserializationHandler implements DeserializationException
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception e) {
         LOG.warn("undeserializable record {}-{}@{} to the DLQ: {}", record.topic(), record.partition(),
                 record.offset(), DeadLetters.reason(e));
+        ThermoclineMetrics.DLQ_RECORDS_METER.counter(Metrics.globalRegistry, ThermoclineMetrics.TAG_DLQ_REASON,
+                "DESERIALIZATION").increment();
         return Response.resume(deadLetters.record(record.topic(), record.partition(), record.offset(),
                 record.timestamp(), record.key(), record.value(), e));
     }

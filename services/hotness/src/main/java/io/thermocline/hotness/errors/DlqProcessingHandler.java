@@ -1,5 +1,7 @@
 package io.thermocline.hotness.errors;
 
+import io.micrometer.core.instrument.Metrics;
+import io.thermocline.metrics.ThermoclineMetrics;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -26,6 +28,8 @@ public final class DlqProcessingHandler implements ProcessingExceptionHandler {
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception e) {
         LOG.warn("record {}-{}@{} failed in {} to the DLQ: {}", context.topic(), context.partition(),
                 context.offset(), context.processorNodeId(), DeadLetters.reason(e));
+        ThermoclineMetrics.DLQ_RECORDS_METER.counter(Metrics.globalRegistry, ThermoclineMetrics.TAG_DLQ_REASON,
+                "PROCESSING").increment();
         return Response.resume(deadLetters.record(context.topic(), context.partition(), context.offset(),
                 context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), e));
     }

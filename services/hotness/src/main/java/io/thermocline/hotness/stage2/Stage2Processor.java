@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -24,6 +25,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.thermocline.metrics.ThermoclineMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +48,9 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
     private KeyValueStore<String, byte[]> hostStates;
     private KeyValueStore<String, byte[]> views;
     private KeyValueStore<Bytes, byte[]> stale;
+
+    /** Hot threshold per host for the {@code thermocline.hotness.hot.threshold} gauge (shared by the JVM's tasks). */
+    private static final Map<String, Long> THRESHOLDS = new ConcurrentHashMap<>();
 
     public Stage2Processor(HotnessConfig config) {
         this.config = config;
@@ -117,6 +124,13 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         HostKey key = new HostKey(host);
         for (MigrationDecision d : r.decisions()) {
             context.forward(new Record<>(key, d, nowMs));
+            ThermoclineMetrics.DECISIONS_METER.counter(Metrics.globalRegistry, ThermoclineMetrics.TAG_REASON,
+                    d.getReason().name()).increment();
+        }
+        if (THRESHOLDS.put(host, r.thresholdHeat()) == null) {
+            Gauge.builder(ThermoclineMetrics.HOT_THRESHOLD, THRESHOLDS, m -> m.getOrDefault(host, 0L))
+                    .description(ThermoclineMetrics.HOT_THRESHOLD_METER.description())
+                    .tag(ThermoclineMetrics.TAG_TARGET_HOST, host).register(Metrics.globalRegistry);
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("host {} at {}: {} blocks, {} pages tracked, threshold {}, {} hot, {} decisions", host, nowMs,
