@@ -92,6 +92,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "state and end a transaction).")
     long commitIntervalMs;
 
+    @Option(names = "--stream-threads", defaultValue = "2", description = "Stream threads of the hotness app in the "
+            + "throughput run (default ${DEFAULT-VALUE}: one per core here; the load's hosts are spread evenly over "
+            + "the partitions).")
+    int streamThreads;
+
     @Option(names = "--latency-csv", paramLabel = "PATH", description = "Also write every moved page's evidence time "
             + "and sample-to-moved latency (ms) of the latency run here.")
     Path latencyCsv;
@@ -102,9 +107,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (samples < 1000 || warmupSamples < 1000 || hosts < 1 || epochMs < 50 || latencyEpochs < 0
-                || commitIntervalMs < 1) {
+                || commitIntervalMs < 1 || streamThreads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need --samples >= 1000, --warmup-samples "
-                    + ">= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0, --commit-interval-ms >= 1");
+                    + ">= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0, --commit-interval-ms >= 1, "
+                    + "--stream-threads >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir : Path.of(".thermocline", "bench-" + Instant.now().toString().replace(':', '-'));
@@ -117,6 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("entriesPerBatch", 512);
         json.put("warmupSamples", warmupSamples);
         json.put("commitIntervalMs", commitIntervalMs);
+        json.put("streamThreads", streamThreads);
         try (LocalCluster cluster = LocalCluster.builder().workDir(dir.resolve("cluster")).start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             int partitions = 2;
@@ -125,7 +132,9 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> serdeConfig = Map.of("schema.registry.url", cluster.registryUrl());
             TopicSerdes.registerSchemas(serdeConfig);
             SerdeFactory serdes = TopicSerdes.fromConfig(serdeConfig);
-            List<RawKafkaBench.Wire> load = serialize(serdes, SampleBatches.generate(samples, hosts, 512, 64, 1000,
+            // hosts spread evenly over the partitions, so each stream thread has a share
+            List<RawKafkaBench.Wire> load = serialize(serdes, SampleBatches.generate(SampleBatches.balancedHosts(
+                    SampleBatches.HOST_PREFIX, hosts, partitions), samples, 512, 64, 1000,
                     Instant.now().minusSeconds(3600), 42), partitions);
             out.printf(Locale.ROOT, "load: %,d samples in %,d records of %d entries, %,d bytes%n", samples, load.size(),
                     512, load.stream().mapToLong(RawKafkaBench.Wire::bytes).sum());
@@ -133,8 +142,9 @@ public final class BenchCommand implements Callable<Integer> {
 
             // both measurements run warm: a first pass of other hosts' samples, untimed, loads classes, JIT-compiles
             // the hot paths and opens the stores (a cold 4 M-sample run is 3-4 s slower, whatever the code does)
-            List<RawKafkaBench.Wire> warm = serialize(serdes, SampleBatches.generate("warmup-host-", warmupSamples,
-                    hosts, 512, 64, 1000, Instant.now().minusSeconds(7200), 7), partitions);
+            List<RawKafkaBench.Wire> warm = serialize(serdes, SampleBatches.generate(SampleBatches.balancedHosts(
+                    "warmup-host-", hosts, partitions), warmupSamples, 512, 64, 1000,
+                    Instant.now().minusSeconds(7200), 7), partitions);
             RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, warm, producerConfig(), Duration.ofMinutes(5));
             RawKafkaBench.Result raw = RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, load, producerConfig(),
                     Duration.ofMinutes(5));
@@ -148,6 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
                     dir.resolve("hotness-throughput"), "thermocline-bench-throughput", 1000);
             hp.put(HotnessConfig.COMMIT_INTERVAL_MS, commitIntervalMs);
+            hp.put(HotnessConfig.NUM_THREADS, streamThreads);
             double pipelineRate;
             double bytesPerPage;
             // every generated entry names a distinct (host, pfn) within one window pass; warm-up hosts count too

@@ -37,6 +37,33 @@ public final class SampleBatches {
     /** As {@link #generate(long, int, int, int, long, Instant, long)} with host names {@code prefix + i}. */
     public static List<Item> generate(String hostPrefix, long samples, int hosts, int pagesPerBatch,
                                       int blocksPerHost, long windowMs, Instant start, long seed) {
+        List<String> names = new ArrayList<>();
+        for (int h = 0; h < hosts; h++) {
+            names.add(hostPrefix + h);
+        }
+        return generate(names, samples, pagesPerBatch, blocksPerHost, windowMs, start, seed);
+    }
+
+    /** Host names {@code prefix + k} chosen so that {@code partitions} partitions get the same number of hosts. */
+    public static List<String> balancedHosts(String prefix, int hosts, int partitions) {
+        int[] per = new int[partitions];
+        int cap = (hosts + partitions - 1) / partitions;
+        List<String> out = new ArrayList<>();
+        for (int k = 0; out.size() < hosts; k++) {
+            String name = prefix + k;
+            int p = io.thermocline.topics.HostPartitioning.partition(name, partitions);
+            if (per[p] < cap) {
+                per[p]++;
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** Generates batches for the given hosts (see above). */
+    public static List<Item> generate(List<String> hostNames, long samples, int pagesPerBatch, int blocksPerHost,
+                                      long windowMs, Instant start, long seed) {
+        int hosts = hostNames.size();
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Item> out = new ArrayList<>((int) (samples / pagesPerBatch) + 1);
         long produced = 0;
@@ -44,7 +71,7 @@ public final class SampleBatches {
         while (produced < samples) {
             for (int b = 0; b < blocksPerHost && produced < samples; b++) {
                 for (int h = 0; h < hosts && produced < samples; h++) {
-                    String host = hostPrefix + h;
+                    String host = hostNames.get(h);
                     long block = 0x1000L + b;
                     int n = (int) Math.min(pagesPerBatch, samples - produced);
                     List<PageAccess> entries = new ArrayList<>(n);
