@@ -80,7 +80,9 @@ public final class Fleet implements AutoCloseable {
         this.registryUrl = registryUrl;
         this.serdes = serdes;
         this.quiescence = quiescence;
-        this.startMs = System.currentTimeMillis();
+        // aligned to the epoch, so the hotness windows (multiples of the window size) line up with the epochs the
+        // same way in every run: lockstep runs are then identical, event-time latencies included
+        this.startMs = Math.floorDiv(System.currentTimeMillis(), settings.epochMs()) * settings.epochMs();
         this.published = new CyclicBarrier(settings.hosts(), this::awaitHotness);
         // the hotness app also takes in the migrators' PFN moves before the next epoch's samples arrive,
         // so it never decides on frames that have already moved
