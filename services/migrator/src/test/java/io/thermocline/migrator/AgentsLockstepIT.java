@@ -220,12 +220,9 @@ class AgentsLockstepIT {
         }
     }
 
-    /** Polls until the migrator finds nothing twice in a row. */
+    /** The lockstep drain the demo uses: the host's decision partition up to its end. */
     static void drain(MigratorService m) {
-        int idle = 0;
-        while (idle < 2) {
-            idle = m.pollOnce(DRAIN_POLL) == 0 ? idle + 1 : 0;
-        }
+        m.drain(DRAIN_POLL, CATCH_UP);
     }
 
     /**
