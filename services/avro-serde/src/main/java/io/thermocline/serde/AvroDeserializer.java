@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
@@ -45,6 +46,7 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
   private Class<T> type;
   private Schema readerSchema;
   private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+  private Supplier<DatumReader<T>> exactSchemaReader;
 
   /** For Kafka's reflective construction; {@link #configure} supplies client and type. */
   public AvroDeserializer() {}
@@ -79,6 +81,17 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
       ownsClient = true;
     }
     readers.clear();
+  }
+
+  /**
+   * Decodes with {@code reader} (stateless, shared by threads) instead of Avro's resolving reader when the writer
+   * schema equals the reader class's schema exactly - a hand-written decoder for a hot topic. Other writer
+   * schemas still go through schema resolution.
+   */
+  public AvroDeserializer<T> withExactSchemaReader(Supplier<DatumReader<T>> reader) {
+    this.exactSchemaReader = reader;
+    readers.clear();
+    return this;
   }
 
   private void setType(Class<T> type) {
@@ -190,6 +203,9 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
             "writer schema id " + id + " (" + writer.getFullName() + ") cannot be read as " + reader.getFullName() + ": "
                 + c.getResult().getIncompatibilities(), null);
       }
+    }
+    if (exactSchemaReader != null && readerSchema != null && writer.equals(readerSchema)) {
+      return exactSchemaReader.get();
     }
     SpecificData base = type != null ? SpecificData.getForClass(type) : SpecificData.getForSchema(writer);
     SpecificData data = base;

@@ -2,6 +2,8 @@ package io.thermocline.serde;
 
 import io.thermocline.registry.SchemaRegistryClient;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -54,6 +56,12 @@ public class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   @Override
   public Deserializer<T> deserializer() {
     return deserializer;
+  }
+
+  /** See {@link AvroDeserializer#withExactSchemaReader}. */
+  public AvroSerde<T> withExactSchemaReader(Supplier<DatumReader<T>> reader) {
+    deserializer.withExactSchemaReader(reader);
+    return this;
   }
 
   /** The deserializer with its location-aware methods. */

@@ -22,13 +22,16 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -129,6 +132,44 @@ class AvroSerdeTest {
     byte[] fresh = valueSerializer(NO_CONFIG).serialize(TOPIC, Samples.batch("h", 3, 2));
     assertTrue(ByteBuffer.wrap(fresh, 1, 4).getInt() != v1Id);
     assertEquals(2, registry.getLatest(TOPIC + "-value").version());
+  }
+
+  @Test
+  void exactSchemaReaderOnlyForTheExactWriterSchema() throws IOException {
+    Schema v1;
+    try (InputStream s = getClass().getResourceAsStream("/SampleBatch-v1.avsc")) {
+      v1 = new Schema.Parser().parse(s);
+    }
+    int v1Id = registry.register(TOPIC + "-value", v1);
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("host", "old-host");
+    old.put("source", new GenericData.EnumSymbol(v1.getField("source").schema(), "DAMON"));
+    old.put("node", 0);
+    old.put("block", 2L);
+    old.put("windowStartMs", 1_000L);
+    old.put("entries", List.of());
+    AtomicInteger used = new AtomicInteger();
+    AvroDeserializer<SampleBatch> d = valueDeserializer().withExactSchemaReader(() ->
+        new SpecificDatumReader<>(SampleBatch.class) {
+          @Override
+          public SampleBatch read(SampleBatch reuse, Decoder in) throws IOException {
+            used.incrementAndGet();
+            SampleBatch b = super.read(reuse, in);
+            b.setNote("exact");
+            return b;
+          }
+        });
+    // an older writer schema goes through Avro's resolution, not the exact reader
+    SampleBatch fromOld = d.deserialize(TOPIC, frame(v1Id, v1, old));
+    assertEquals("old-host", fromOld.getHost());
+    assertNull(fromOld.getNote());
+    assertEquals(0, used.get());
+    // the reader class's own schema takes the exact reader
+    SampleBatch in = Samples.batch("h", 9, 4);
+    SampleBatch fresh = d.deserialize(TOPIC, valueSerializer(NO_CONFIG).serialize(TOPIC, in));
+    assertEquals(1, used.get());
+    assertEquals("exact", fresh.getNote());
+    assertEquals(in.getEntries(), fresh.getEntries());
   }
 
   @Test

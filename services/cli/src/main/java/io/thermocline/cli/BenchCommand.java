@@ -14,6 +14,7 @@ import io.thermocline.cluster.LocalCluster;
 import io.thermocline.hotness.HotnessApp;
 import io.thermocline.hotness.HotnessConfig;
 import io.thermocline.hotness.HotnessTopology;
+import io.thermocline.hotness.StreamsProperties;
 import io.thermocline.topics.HostPartitioning;
 import io.thermocline.topics.SerdeFactory;
 import io.thermocline.topics.TopicAdmin;
@@ -23,6 +24,9 @@ import io.thermocline.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,6 +105,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "and sample-to-moved latency (ms) of the latency run here.")
     Path latencyCsv;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Setting of the hotness app in the throughput run "
+            + "(repeatable): a hotness parameter, or streams.<Kafka Streams or client property>, e.g. "
+            + "--set streams.producer.compression.type=lz4.")
+    List<String> sets = new ArrayList<>();
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Cluster and state (default: under .thermocline/).")
     Path workDir;
 
@@ -111,6 +120,24 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "need --samples >= 1000, --warmup-samples "
                     + ">= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0, --commit-interval-ms >= 1, "
                     + "--stream-threads >= 1");
+        }
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        for (String kv : sets) {
+            int eq = kv.indexOf('=');
+            String key = eq > 0 ? kv.substring(0, eq).trim() : "";
+            if (key.isEmpty() || !(HotnessConfig.DEF.names().contains(key) || key.startsWith(StreamsProperties.STREAMS_PREFIX))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--set expects KEY=VALUE with a hotness "
+                        + "parameter or a streams.* property as KEY, got '" + kv + "'");
+            }
+            overrides.put(key, kv.substring(eq + 1).trim());
+        }
+        try {
+            Map<String, Object> check = LocalHotness.props("localhost:9092", "mock://bench-check", Path.of("unused"),
+                    "bench-check", 1000);
+            check.putAll(overrides);
+            new HotnessConfig(check); // bad values fail here, before anything starts
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--set: " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir : Path.of(".thermocline", "bench-" + Instant.now().toString().replace(':', '-'));
@@ -159,6 +186,10 @@ public final class BenchCommand implements Callable<Integer> {
                     dir.resolve("hotness-throughput"), "thermocline-bench-throughput", 1000);
             hp.put(HotnessConfig.COMMIT_INTERVAL_MS, commitIntervalMs);
             hp.put(HotnessConfig.NUM_THREADS, streamThreads);
+            hp.putAll(overrides);
+            if (!overrides.isEmpty()) {
+                json.putPOJO("settings", overrides);
+            }
             double pipelineRate;
             double bytesPerPage;
             // every generated entry names a distinct (host, pfn) within one window pass; warm-up hosts count too
@@ -172,10 +203,24 @@ public final class BenchCommand implements Callable<Integer> {
                 produce(cluster.bootstrapServers(), warm);
                 q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
                 long dlqBefore = endOffsets(admin, Topics.DLQ.name());
+                long cpu0 = streamThreadsCpuNs();
+                long proc0 = processCpuNs();
+                double[] machine0 = machineBusyIdleSeconds();
                 long t0 = System.nanoTime();
                 produce(cluster.bootstrapServers(), load);
                 q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(10));
                 double secs = (System.nanoTime() - t0) / 1e9;
+                // CPU of the stream threads alone: steadier than wall time on a shared machine
+                double streamCpu = (streamThreadsCpuNs() - cpu0) / 1e9;
+                json.put("pipelineStreamThreadsCpuSeconds", streamCpu);
+                json.put("streamThreadCpuNsPerSample", streamCpu * 1e9 / samples);
+                json.put("pipelineProcessCpuSeconds", (processCpuNs() - proc0) / 1e9);
+                double[] machine1 = machineBusyIdleSeconds();
+                if (machine0 != null && machine1 != null) {
+                    // everything on the machine: broker, registry, this JVM (app + producer), others
+                    json.put("pipelineMachineBusyCpuSeconds", machine1[0] - machine0[0]);
+                    json.put("pipelineMachineIdleCpuSeconds", machine1[1] - machine0[1]);
+                }
                 long dead = endOffsets(admin, Topics.DLQ.name()) - dlqBefore;
                 json.put("throughputDeadLetters", dead);
                 if (dead > 0) {
@@ -183,8 +228,14 @@ public final class BenchCommand implements Callable<Integer> {
                     throw new CliFailure(dead + " records of the throughput load went to " + Topics.DLQ.name());
                 }
                 pipelineRate = samples / secs;
+                if (json.has("pipelineMachineBusyCpuSeconds")) {
+                    out.printf(Locale.ROOT, "machine during the pipeline run: %.2f s busy, %.2f s idle CPU%n",
+                            json.get("pipelineMachineBusyCpuSeconds").asDouble(),
+                            json.get("pipelineMachineIdleCpuSeconds").asDouble());
+                }
                 out.printf(Locale.ROOT, "pipeline (sampler bytes through the hotness app, exactly-once): %,.0f samples/s "
-                        + "(%.2f s)%n", pipelineRate, secs);
+                        + "(%.2f s; stream threads %.2f s CPU, %.0f ns per sample)%n", pipelineRate, secs, streamCpu,
+                        streamCpu * 1e9 / samples);
             }
             bytesPerPage = (double) storeBytes(dir.resolve("hotness-throughput"), HotnessTopology.HEAT_STORE) / distinctPages;
             out.printf(Locale.ROOT, "RocksDB heat store: %.2f bytes per tracked page (%,d pages)%n", bytesPerPage,
@@ -209,6 +260,43 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("report: " + reportJson);
         out.flush();
         return 0;
+    }
+
+    /** CPU time of this JVM's Kafka Streams stream threads. */
+    private static long streamThreadsCpuNs() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().contains("-StreamThread-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private static long processCpuNs() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
+    /** Busy and idle CPU seconds of the whole machine from /proc/stat, or null off Linux. */
+    private static double[] machineBusyIdleSeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            long idle = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                long v = Long.parseLong(f[i]);
+                if (i == 4 || i == 5) {
+                    idle += v; // idle, iowait
+                } else {
+                    busy += v;
+                }
+            }
+            return new double[] {busy / 100.0, idle / 100.0}; // USER_HZ
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Sum of the read-committed end offsets of a topic's partitions. */

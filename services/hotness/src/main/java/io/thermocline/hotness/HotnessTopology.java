@@ -12,12 +12,14 @@ import io.thermocline.avro.telemetry.PageAccessBatch;
 import io.thermocline.avro.telemetry.PageOwner;
 import io.thermocline.avro.telemetry.PfnMove;
 import io.thermocline.hotness.errors.Validators;
+import io.thermocline.hotness.ingest.PageAccessBatchReader;
 import io.thermocline.hotness.stage1.AccessWindowProcessor;
 import io.thermocline.hotness.stage1.MoveProcessor;
 import io.thermocline.hotness.stage1.NodeStatsProcessor;
 import io.thermocline.hotness.stage1.OwnerProcessor;
 import io.thermocline.hotness.stage2.Stage2Processor;
 import io.thermocline.hotness.state.Stage2Event;
+import io.thermocline.serde.AvroSerde;
 import io.thermocline.topics.SerdeFactory;
 import io.thermocline.topics.Topics;
 import java.time.Duration;
@@ -98,6 +100,10 @@ public final class HotnessTopology {
 
         Serde<PfnBlockKey> blockKey = Topics.PAGE_ACCESS.keySerde(serdes);
         Serde<PageAccessBatch> batch = Topics.PAGE_ACCESS.valueSerde(serdes);
+        if (batch instanceof AvroSerde<PageAccessBatch> avro && PageAccessBatchReader.matches(PageAccessBatch.getClassSchema())) {
+            // the hot topic: entries decoded into primitive arrays instead of one object each
+            avro.withExactSchemaReader(PageAccessBatchReader::new);
+        }
         Serde<PfnKey> pfnKey = Topics.PAGE_OWNERS.keySerde(serdes);
         Serde<PageOwner> owner = Topics.PAGE_OWNERS.valueSerde(serdes);
         Serde<HostKey> hostKey = Topics.PFN_MOVES.keySerde(serdes);

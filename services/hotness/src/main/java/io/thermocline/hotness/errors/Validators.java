@@ -8,6 +8,7 @@ import io.thermocline.avro.telemetry.PageAccess;
 import io.thermocline.avro.telemetry.PageAccessBatch;
 import io.thermocline.avro.telemetry.PageOwner;
 import io.thermocline.avro.telemetry.PfnMove;
+import io.thermocline.hotness.ingest.PackedAccesses;
 
 /** Contract checks of the input records; a violation throws {@link InvalidRecordException} (the record goes to the DLQ). */
 public final class Validators {
@@ -33,14 +34,24 @@ public final class Validators {
                 "blockShift " + b.getBlockShift() + " != configured " + blockShift);
         check(!b.getWindowEndMs().isBefore(b.getWindowStartMs()), "window ends before it starts");
         check(b.getSampleRate() >= 1, "sampleRate " + b.getSampleRate() + " < 1");
-        for (PageAccess a : b.getEntries()) {
-            // no message built per entry: a batch holds up to 512 of them
-            if (a.getPfn() >> blockShift != b.getBlock()) {
-                check(false, "pfn " + a.getPfn() + " outside block " + b.getBlock());
+        // no message built per entry: a batch holds up to 512 of them
+        if (b.getEntries() instanceof PackedAccesses p) {
+            for (int i = 0, n = p.size(); i < n; i++) {
+                entry(p.pfn(i), p.count(i), b.getBlock(), blockShift);
             }
-            if (a.getCount() < 0) {
-                check(false, "negative count for pfn " + a.getPfn());
+        } else {
+            for (PageAccess a : b.getEntries()) {
+                entry(a.getPfn(), a.getCount(), b.getBlock(), blockShift);
             }
+        }
+    }
+
+    private static void entry(long pfn, int count, long block, int blockShift) {
+        if (pfn >> blockShift != block) {
+            check(false, "pfn " + pfn + " outside block " + block);
+        }
+        if (count < 0) {
+            check(false, "negative count for pfn " + pfn);
         }
     }
 

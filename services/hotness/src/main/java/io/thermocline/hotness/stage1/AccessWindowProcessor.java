@@ -81,6 +81,12 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         open.computeIfAbsent(host, h -> new TreeMap<>()).computeIfAbsent(windowStart, w -> new TreeSet<>()).add(block);
     }
 
+    private boolean isOpen(String host, long windowStart, long block) {
+        TreeMap<Long, TreeSet<Long>> byWindow = open.get(host);
+        TreeSet<Long> blocks = byWindow == null ? null : byWindow.get(windowStart);
+        return blocks != null && blocks.contains(block);
+    }
+
     @Override
     public void process(Record<PfnBlockKey, PageAccessBatch> record) {
         PageAccessBatch b = record.value();
@@ -116,7 +122,8 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             if (s + size <= clock.closedUpToMs) {
                 continue;
             }
-            byte[] prev = windows.fetch(key, s);
+            // the index knows every open (host, window, block): no store lookup for a block's first batch
+            byte[] prev = isOpen(host, s, b.getBlock()) ? windows.fetch(key, s) : null;
             WindowCounts counts = prev == null ? WindowCounts.empty() : WindowCounts.fromBytes(prev);
             windows.put(key, counts.add(b).toBytes(), s);
             index(host, s, b.getBlock());

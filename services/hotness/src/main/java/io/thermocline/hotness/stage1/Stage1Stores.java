@@ -13,9 +13,7 @@ import io.thermocline.hotness.state.OwnerInfo;
 import io.thermocline.hotness.state.StoreKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
@@ -85,16 +83,35 @@ final class Stage1Stores {
     BlockSummary summarize(String host, long block, BlockState s, long windowEndMs, long epoch) {
         long[] hist = new long[BlockSummary.BINS];
         int n = s.size();
-        long[] byHeat = new long[n];
         for (int i = 0; i < n; i++) {
-            long h = s.heatAt(i);
-            hist[Heat16.bin(h)]++;
-            byHeat[i] = (h << 16) | i;
+            hist[Heat16.bin(s.heatAt(i))]++;
+        }
+        long base = block << shift();
+        Owners owned = ownersOfBlock(host, base);
+        if (owned.size == 0) {
+            // candidates must have an owner (decisions name pid + VA): only the histogram to tell
+            return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
+        }
+        // tracked pages with an owner, as (heat << 16 | index), in offset order
+        long[] byHeat = new long[Math.min(n, owned.size)];
+        int m = 0;
+        for (int i = 0, j = 0; i < n && j < owned.size; ) {
+            int off = s.offsetAt(i);
+            int o = owned.offsets[j];
+            if (off == o) {
+                byHeat[m++] = (s.heatAt(i) << 16) | i;
+                i++;
+                j++;
+            } else if (off < o) {
+                i++;
+            } else {
+                j++;
+            }
         }
         int limit = config.candidatesPerBlock();
-        boolean sorted = n > limit; // stage 2 orders the candidates itself: sort only to cut the lists
+        boolean sorted = m > limit; // stage 2 orders the candidates itself: sort only to cut the lists
         if (sorted) {
-            Arrays.sort(byHeat);
+            Arrays.sort(byHeat, 0, m);
         }
         HostView view = view(host);
         int rank = view.rankOf(s.node());
@@ -104,11 +121,9 @@ final class Stage1Stores {
         List<Candidate> hot = new ArrayList<>();
         List<Candidate> cold = new ArrayList<>();
         List<Candidate> pinned = new ArrayList<>();
-        long base = block << shift();
-        Map<Long, OwnerInfo> owned = ownersOfBlock(host, base);
         if (fasterExists) {
             long floor = Math.max(1, view.threshold() / 4);
-            for (int k = n - 1; k >= 0 && hot.size() < limit; k--) {
+            for (int k = m - 1; k >= 0 && hot.size() < limit; k--) {
                 long h = byHeat[k] >>> 16;
                 if (h < floor) {
                     if (sorted) {
@@ -116,44 +131,59 @@ final class Stage1Stores {
                     }
                     continue;
                 }
-                addCandidate(hot, owned, base, s, (int) (byHeat[k] & 0xFFFF));
+                hot.add(candidate(base, s, (int) (byHeat[k] & 0xFFFF), owned));
             }
         }
         if (slowerExists) {
-            for (int k = 0; k < n && cold.size() < limit; k++) {
-                addCandidate(cold, owned, base, s, (int) (byHeat[k] & 0xFFFF));
+            for (int k = 0; k < m && cold.size() < limit; k++) {
+                cold.add(candidate(base, s, (int) (byHeat[k] & 0xFFFF), owned));
             }
         }
         List<PolicyPin> pins = activePins(host, windowEndMs);
         if (!pins.isEmpty() && known) {
             for (int i = 0; i < n && pinned.size() < limit; i++) {
-                long pfn = base + s.offsetAt(i);
-                OwnerInfo o = owned.get(pfn);
+                OwnerInfo o = owned.of(s.offsetAt(i));
                 if (o != null && Pins.judge(pins, o.pid(), o.vaddr(), o.cgroup(), o.comm(), s.node(), view).verdict()
                         == Pins.Verdict.VIOLATED) {
-                    pinned.add(candidate(pfn, s, i, o));
+                    pinned.add(candidate(base, s, i, owned));
                 }
             }
         }
         return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, hot, cold, pinned);
     }
 
-    private static void addCandidate(List<Candidate> out, Map<Long, OwnerInfo> owned, long base, BlockState s, int i) {
-        long pfn = base + s.offsetAt(i);
-        OwnerInfo o = owned.get(pfn);
-        if (o != null) {
-            out.add(candidate(pfn, s, i, o));
+    /** Owners of one block's frames by offset in the block, ascending (the range scan's order). */
+    private static final class Owners {
+        int size;
+        int[] offsets = new int[16];
+        OwnerInfo[] infos = new OwnerInfo[16];
+
+        void add(int offset, OwnerInfo o) {
+            if (size > 0 && offset <= offsets[size - 1]) {
+                throw new IllegalStateException("owner store range scan out of key order at offset " + offset);
+            }
+            if (size == offsets.length) {
+                offsets = Arrays.copyOf(offsets, size * 2);
+                infos = Arrays.copyOf(infos, size * 2);
+            }
+            offsets[size] = offset;
+            infos[size++] = o;
+        }
+
+        OwnerInfo of(int offset) {
+            int i = Arrays.binarySearch(offsets, 0, size, offset);
+            return i >= 0 ? infos[i] : null;
         }
     }
 
     /** Owners of one block's frames: one range scan instead of a lookup per candidate. */
-    private Map<Long, OwnerInfo> ownersOfBlock(String host, long base) {
-        Map<Long, OwnerInfo> out = new HashMap<>();
+    private Owners ownersOfBlock(String host, long base) {
+        Owners out = new Owners();
         try (KeyValueIterator<Bytes, byte[]> it = owners.range(StoreKeys.hostLong(host, base),
                 StoreKeys.hostLong(host, base + (1L << shift()) - 1))) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                out.put(StoreKeys.longPart(kv.key), OwnerInfo.fromBytes(kv.value));
+                out.add((int) (StoreKeys.longPart(kv.key) - base), OwnerInfo.fromBytes(kv.value));
             }
         }
         return out;
@@ -169,7 +199,9 @@ final class Stage1Stores {
         return pinsCache;
     }
 
-    private static Candidate candidate(long pfn, BlockState s, int i, OwnerInfo o) {
-        return new Candidate(pfn, s.genAt(i), s.heatAt(i), o.pid(), o.vaddr(), o.folioOrder(), o.cgroup(), o.comm());
+    private static Candidate candidate(long base, BlockState s, int i, Owners owned) {
+        OwnerInfo o = owned.of(s.offsetAt(i));
+        return new Candidate(base + s.offsetAt(i), s.genAt(i), s.heatAt(i), o.pid(), o.vaddr(), o.folioOrder(),
+                o.cgroup(), o.comm());
     }
 }

@@ -2,6 +2,7 @@ package io.thermocline.hotness.state;
 
 import io.thermocline.avro.telemetry.PageAccess;
 import io.thermocline.avro.telemetry.PageAccessBatch;
+import io.thermocline.hotness.ingest.PackedAccesses;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -75,8 +76,14 @@ public final class WindowCounts {
             dense[offsets[i]] += counts[i];
         }
         shift = s;
-        for (PageAccess a : entries) {
-            dense[(int) (a.getPfn() & mask)] += a.getCount() * rate;
+        if (entries instanceof PackedAccesses p) {
+            for (int i = 0, n = p.size(); i < n; i++) {
+                dense[(int) (p.pfn(i) & mask)] += p.count(i) * rate;
+            }
+        } else {
+            for (PageAccess a : entries) {
+                dense[(int) (a.getPfn() & mask)] += a.getCount() * rate;
+            }
         }
         int n = 0;
         for (int o = 0; o < pages; o++) {

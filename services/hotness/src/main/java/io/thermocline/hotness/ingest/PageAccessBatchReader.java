@@ -1,0 +1,101 @@
+package io.thermocline.hotness.ingest;
+
+import io.thermocline.avro.telemetry.AccessSource;
+import io.thermocline.avro.telemetry.PageAccess;
+import io.thermocline.avro.telemetry.PageAccessBatch;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.Decoder;
+
+/**
+ * Hand-written Avro decoder of PageAccessBatch, used by the deserializer only when the writer schema is
+ * exactly the generated class's schema: it reads the entries into {@link PackedAccesses} (two primitive
+ * arrays) instead of one PageAccess object per entry - decoding was the largest single cost of stage 1.
+ * {@link #matches} pins the field layout it was written for; a schema change that it does not know turns it
+ * off (Avro's reader takes over) instead of misreading.
+ */
+public final class PageAccessBatchReader implements DatumReader<PageAccessBatch> {
+
+    /** (name, Avro type) of the fields, in order, that this decoder reads. */
+    private static final List<String> LAYOUT = List.of("host:STRING", "source:ENUM", "node:INT", "block:LONG",
+            "blockShift:INT", "windowStartMs:LONG", "windowEndMs:LONG", "epoch:LONG", "sampleRate:INT",
+            "entries:ARRAY", "windowComplete:BOOLEAN");
+    private static final List<String> ENTRY_LAYOUT = List.of("pfn:LONG", "count:INT");
+    private static final AccessSource[] SOURCES = AccessSource.values();
+    private static final long[] NO_PFNS = new long[0];
+    private static final int[] NO_COUNTS = new int[0];
+    /** A block has at most 2^16 pages (Validators); more entries than this is a corrupt or hostile record. */
+    private static final int MAX_ENTRIES = 1 << 20;
+
+    /** True when {@code schema} has exactly the layout this decoder reads. */
+    public static boolean matches(Schema schema) {
+        return layout(schema).equals(LAYOUT)
+                && layout(schema.getField("entries").schema().getElementType()).equals(ENTRY_LAYOUT)
+                && schema.getField("source").schema().getEnumSymbols().equals(symbols());
+    }
+
+    private static List<String> layout(Schema record) {
+        return record.getFields().stream().map(f -> f.name() + ":" + f.schema().getType()).toList();
+    }
+
+    private static List<String> symbols() {
+        return Arrays.stream(SOURCES).map(Enum::name).toList();
+    }
+
+    @Override
+    public void setSchema(Schema schema) {
+        if (!matches(schema)) {
+            throw new IllegalArgumentException("PageAccessBatchReader cannot read " + schema.getFullName()
+                    + " with fields " + layout(schema));
+        }
+    }
+
+    @Override
+    public PageAccessBatch read(PageAccessBatch reuse, Decoder in) throws IOException {
+        PageAccessBatch b = new PageAccessBatch();
+        b.setHost(in.readString());
+        int source = in.readEnum();
+        if (source < 0 || source >= SOURCES.length) {
+            throw new IOException("AccessSource index " + source + " out of range");
+        }
+        b.setSource(SOURCES[source]);
+        b.setNode(in.readInt());
+        b.setBlock(in.readLong());
+        b.setBlockShift(in.readInt());
+        b.setWindowStartMs(Instant.ofEpochMilli(in.readLong()));
+        b.setWindowEndMs(Instant.ofEpochMilli(in.readLong()));
+        b.setEpoch(in.readLong());
+        b.setSampleRate(in.readInt());
+        b.setEntries(readEntries(in));
+        b.setWindowComplete(in.readBoolean());
+        return b;
+    }
+
+    private static List<PageAccess> readEntries(Decoder in) throws IOException {
+        long n = in.readArrayStart();
+        long[] pfns = NO_PFNS;
+        int[] counts = NO_COUNTS;
+        int size = 0;
+        while (n > 0) {
+            if (size + n > MAX_ENTRIES) {
+                throw new IOException("entries array of more than " + MAX_ENTRIES + " elements");
+            }
+            int need = (int) (size + n);
+            if (need > pfns.length) {
+                int cap = Math.max(need, pfns.length * 2);
+                pfns = Arrays.copyOf(pfns, cap);
+                counts = Arrays.copyOf(counts, cap);
+            }
+            for (long i = 0; i < n; i++) {
+                pfns[size] = in.readLong();
+                counts[size++] = in.readInt();
+            }
+            n = in.arrayNext();
+        }
+        return new PackedAccesses(pfns, counts, size);
+    }
+}
