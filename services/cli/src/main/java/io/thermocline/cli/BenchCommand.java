@@ -39,13 +39,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -79,6 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-samples", defaultValue = "4000000", description = "Untimed samples sent first through "
             + "raw Kafka and through the pipeline (default ${DEFAULT-VALUE}).")
     long warmupSamples;
+
+    @Option(names = "--max-warmup-passes", defaultValue = "8", description = "Warm-up passes of --warmup-samples each "
+            + "run before each timed run until a pass spends under 25%% of its time JIT-compiling (default "
+            + "${DEFAULT-VALUE}; at least 2).")
+    int maxWarmupPasses;
 
     @Option(names = "--hosts", defaultValue = "4", description = "Hosts in the generated load (default ${DEFAULT-VALUE}).")
     int hosts;
@@ -116,10 +129,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (samples < 1000 || warmupSamples < 1000 || hosts < 1 || epochMs < 50 || latencyEpochs < 0
-                || commitIntervalMs < 1 || streamThreads < 1) {
+                || commitIntervalMs < 1 || streamThreads < 1 || maxWarmupPasses < 2) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need --samples >= 1000, --warmup-samples "
                     + ">= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0, --commit-interval-ms >= 1, "
-                    + "--stream-threads >= 1");
+                    + "--stream-threads >= 1, --max-warmup-passes >= 2");
         }
         Map<String, String> overrides = new java.util.LinkedHashMap<>();
         for (String kv : sets) {
@@ -136,7 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
                     "bench-check", 1000);
             check.putAll(overrides);
             new HotnessConfig(check); // bad values fail here, before anything starts
-        } catch (org.apache.kafka.common.config.ConfigException e) {
+        } catch (ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--set: " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -167,20 +180,25 @@ public final class BenchCommand implements Callable<Integer> {
                     512, load.stream().mapToLong(RawKafkaBench.Wire::bytes).sum());
             out.flush();
 
-            // both measurements run warm: a first pass of other hosts' samples, untimed, loads classes, JIT-compiles
-            // the hot paths and opens the stores (a cold 4 M-sample run is 3-4 s slower, whatever the code does)
-            List<RawKafkaBench.Wire> warm = serialize(serdes, SampleBatches.generate(SampleBatches.balancedHosts(
-                    "warmup-host-", hosts, partitions), warmupSamples, 512, 64, 1000,
-                    Instant.now().minusSeconds(7200), 7), partitions);
-            RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, warm, producerConfig(), Duration.ofMinutes(5));
+            // both measurements run warm: passes of other hosts' samples, untimed, load classes, JIT-compile the hot
+            // paths and open the stores, until a pass spends under 25% of its time compiling (after one 4 M-sample
+            // pass C2 still compiled for ~1 s per second of the timed run, on the same 2 cores)
+            List<RawKafkaBench.Wire> warm = warmLoad(serdes, 0, partitions);
+            int rawPasses = warmUp(out, "raw", maxWarmupPasses, pass -> pass == 0 ? warm : warmLoad(serdes, pass,
+                    partitions), w -> RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, w, producerConfig(),
+                    Duration.ofMinutes(5)));
+            json.put("rawWarmupPasses", rawPasses);
+            long brokerPid = cluster.broker().pid();
+            double rawBroker0 = cpuSeconds(brokerPid);
+            long rawProc0 = processCpuNs();
             RawKafkaBench.Result raw = RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, load, producerConfig(),
                     Duration.ofMinutes(5));
+            json.put("rawBrokerCpuSeconds", cpuSeconds(brokerPid) - rawBroker0);
+            json.put("rawProcessCpuSeconds", (processCpuNs() - rawProc0) / 1e9);
             double rawRate = samples / raw.seconds();
             out.printf(Locale.ROOT, "raw Kafka produce+consume: %,.0f samples/s (%.2f s)%n", rawRate, raw.seconds());
             out.flush();
 
-            double[] latency = latencyEpochs > 0 ? latency(cluster, admin, serdes, dir, out, json) : new double[] {Double.NaN,
-                Double.NaN, 0};
 
             Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
                     dir.resolve("hotness-throughput"), "thermocline-bench-throughput", 1000);
@@ -194,17 +212,27 @@ public final class BenchCommand implements Callable<Integer> {
             double bytesPerPage;
             // every generated entry names a distinct (host, pfn) within one window pass; warm-up hosts count too
             long perLoad = (long) hosts * 64 * 512;
-            long distinctPages = Math.min(samples, perLoad) + Math.min(warmupSamples, perLoad);
+            long distinctPages = Math.min(samples, perLoad);
             try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
                 LocalHotness.awaitRunning(app.streams());
                 StreamsQuiescence q = new StreamsQuiescence(admin, "thermocline-bench-throughput", Set.of());
-                // the latency run's records are processed first, outside the timing
-                q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
-                produce(cluster.bootstrapServers(), warm);
-                q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
+                // fresh hosts per pass (the raw passes' host names again: different topics): a host's old windows
+                // are closed, its samples would be late
+                int passes = warmUp(out, "pipeline", maxWarmupPasses, pass -> pass == 0 ? warm : warmLoad(serdes, pass,
+                        partitions), w -> {
+                    produce(cluster.bootstrapServers(), w);
+                    q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
+                    return null;
+                });
+                json.put("pipelineWarmupPasses", passes);
+                distinctPages += passes * Math.min(warmupSamples, perLoad);
                 long dlqBefore = endOffsets(admin, Topics.DLQ.name());
+                Map<String, Long> threads0 = threadCpuNs();
+                long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                long gc0 = gcMillis();
                 long cpu0 = streamThreadsCpuNs();
                 long proc0 = processCpuNs();
+                double broker0 = cpuSeconds(brokerPid);
                 double[] machine0 = machineBusyIdleSeconds();
                 long t0 = System.nanoTime();
                 produce(cluster.bootstrapServers(), load);
@@ -215,6 +243,10 @@ public final class BenchCommand implements Callable<Integer> {
                 json.put("pipelineStreamThreadsCpuSeconds", streamCpu);
                 json.put("streamThreadCpuNsPerSample", streamCpu * 1e9 / samples);
                 json.put("pipelineProcessCpuSeconds", (processCpuNs() - proc0) / 1e9);
+                json.put("pipelineBrokerCpuSeconds", cpuSeconds(brokerPid) - broker0);
+                putThreadCpu(json.putObject("pipelineCpuSecondsByThread"), threads0, threadCpuNs());
+                json.put("pipelineJitCompileMs", ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0);
+                json.put("pipelineGcMs", gcMillis() - gc0);
                 double[] machine1 = machineBusyIdleSeconds();
                 if (machine0 != null && machine1 != null) {
                     // everything on the machine: broker, registry, this JVM (app + producer), others
@@ -237,6 +269,9 @@ public final class BenchCommand implements Callable<Integer> {
                         + "(%.2f s; stream threads %.2f s CPU, %.0f ns per sample)%n", pipelineRate, secs, streamCpu,
                         streamCpu * 1e9 / samples);
             }
+            // latency after throughput: the hotness code is JIT-compiled by then, as in a service that has run a while
+            double[] latency = latencyEpochs > 0 ? latency(cluster, admin, serdes, dir, out, json) : new double[] {Double.NaN,
+                Double.NaN, 0};
             bytesPerPage = (double) storeBytes(dir.resolve("hotness-throughput"), HotnessTopology.HEAT_STORE) / distinctPages;
             out.printf(Locale.ROOT, "RocksDB heat store: %.2f bytes per tracked page (%,d pages)%n", bytesPerPage,
                     distinctPages);
@@ -262,6 +297,68 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private List<RawKafkaBench.Wire> warmLoad(SerdeFactory serdes, int pass, int partitions) {
+        return serialize(serdes, SampleBatches.generate(SampleBatches.balancedHosts("warmup-" + pass + "-host-", hosts,
+                partitions), warmupSamples, 512, 64, 1000, Instant.now().minusSeconds(7200), 7 + pass), partitions);
+    }
+
+    /** One timed warm-up step over a load. */
+    @FunctionalInterface
+    private interface WarmPass {
+        Object run(List<RawKafkaBench.Wire> load) throws Exception;
+    }
+
+    /**
+     * Runs warm-up passes until one spends under a quarter of its wall time in the JIT compiler (at least two passes,
+     * at most {@code max}); returns the passes run. Loads are generated outside the pass's timing.
+     */
+    private static int warmUp(PrintWriter out, String what, int max, IntFunction<List<RawKafkaBench.Wire>> loads,
+                              WarmPass step) throws Exception {
+        int pass = 0;
+        while (pass < max) {
+            List<RawKafkaBench.Wire> load = loads.apply(pass++);
+            long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            step.run(load);
+            double wallMs = (System.nanoTime() - t0) / 1e6;
+            long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
+            out.printf(Locale.ROOT, "%s warm-up pass %d: %.2f s, %d ms compiling%n", what, pass, wallMs / 1000, jitMs);
+            out.flush();
+            if (pass >= 2 && jitMs < 0.25 * wallMs) {
+                break;
+            }
+        }
+        return pass;
+    }
+
+    /** CPU nanoseconds of this JVM's live threads by name (numbers in names folded, so pools add up). */
+    private static Map<String, Long> threadCpuNs() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            long ns = t == null ? -1 : mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 0) {
+                out.merge(t.getThreadName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "ID").replaceAll("\\d+", "N"), ns,
+                        Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The threads that used at least 50 ms of CPU between the two snapshots, busiest first. */
+    private static void putThreadCpu(ObjectNode into, Map<String, Long> before, Map<String, Long> after) {
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() >= 50_000_000L)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> into.put(e.getKey(), Math.round(e.getValue() / 1e6) / 1e3));
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+    }
+
     /** CPU time of this JVM's Kafka Streams stream threads. */
     private static long streamThreadsCpuNs() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -272,6 +369,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return sum;
+    }
+
+    /** CPU seconds of a process (the broker child JVM), 0 when the OS does not tell. */
+    private static double cpuSeconds(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
     private static long processCpuNs() {
@@ -299,15 +401,28 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Commits the group's offsets at the current ends of the topics, so an application started now skips their past. */
+    private static void startAtEnds(Admin admin, String group, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((t, d) -> d.partitions()
+                .forEach(p -> ask.put(new TopicPartition(t, p.partition()),
+                        OffsetSpec.latest())));
+        Map<TopicPartition, OffsetAndMetadata> at =
+                new HashMap<>();
+        admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS)
+                .forEach((tp, r) -> at.put(tp, new OffsetAndMetadata(r.offset())));
+        admin.alterConsumerGroupOffsets(group, at).all().get(30, TimeUnit.SECONDS);
+    }
+
     /** Sum of the read-committed end offsets of a topic's partitions. */
     private static long endOffsets(Admin admin, String topic) throws Exception {
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ask = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
         admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                .forEach(p -> ask.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
-        return admin.listOffsets(ask, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS).values()
-                .stream().mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+                .forEach(p -> ask.put(new TopicPartition(topic, p.partition()),
+                        OffsetSpec.latest()));
+        return admin.listOffsets(ask, new ListOffsetsOptions(
+                IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS).values()
+                .stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     private static void putNumber(ObjectNode json, String field, double v) {
@@ -329,6 +444,9 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
                 dir.resolve("hotness-latency"), "thermocline-bench-latency", epochMs);
         int warmEpochs = latencyEpochs / 3;
+        // the app starts at the ends of its input topics: the throughput run's records are not its business
+        startAtEnds(admin, "thermocline-bench-latency", List.of(Topics.PAGE_ACCESS.name(), Topics.PAGE_OWNERS.name(),
+                Topics.PFN_MOVES.name(), Topics.NODE_STATS.name()));
         long startMs;
         try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
             LocalHotness.awaitRunning(app.streams());

@@ -42,6 +42,7 @@ public final class HotnessConfig extends AbstractConfig {
     public static final String REPLICATION_FACTOR = "replication.factor";
     public static final String PARTITIONS = "partitions";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String CHANGELOG_SEGMENT_BYTES = "changelog.segment.bytes";
     public static final String STORE_TYPE = "store.type";
     public static final String STORE_ROCKSDB = "rocksdb";
     public static final String STORE_IN_MEMORY = "in_memory";
@@ -89,6 +90,11 @@ public final class HotnessConfig extends AbstractConfig {
                     "Partitions of the by-host repartition topics (upper bound on parallelism).")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW,
                     "Transaction commit interval.")
+            .define(CHANGELOG_SEGMENT_BYTES, Type.INT, 64 << 20, Range.atLeast(1 << 20), Importance.LOW,
+                    "segment.bytes of the changelog and repartition topics the app creates. The broker compacts a "
+                    + "changelog segment by segment and re-copies the compacted part each pass: small segments "
+                    + "(8 MiB) made its cleaner ~20% of the broker's CPU in the bench; larger ones restore a little "
+                    + "more after a failover.")
             .define(STORE_TYPE, Type.STRING, STORE_ROCKSDB, ConfigDef.ValidString.in(STORE_ROCKSDB, STORE_IN_MEMORY),
                     Importance.LOW, "State store engine: rocksdb (the service), or in_memory (in-process drivers that "
                             + "replay many windows, e.g. the emulator policy).")

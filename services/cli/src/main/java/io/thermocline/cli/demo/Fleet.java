@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,10 +207,17 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
-    /** Real-time mode: epoch e ends no earlier than its wall-clock deadline. */
-    void pace(long e) throws InterruptedException {
+    /**
+     * Real-time mode: epoch e ends no earlier than its wall-clock deadline; until then {@code poll} runs with the
+     * time left (at most 50 ms a call), so a host's migrator applies decisions as they come, as its daemon does,
+     * not only at epoch boundaries.
+     */
+    void pace(long e, Consumer<Duration> poll) throws InterruptedException {
         long due = wallStartNs + (e + 1) * settings.epochMs() * 1_000_000L;
-        long wait = due - System.nanoTime();
+        long wait;
+        while ((wait = due - System.nanoTime()) > 1_000_000L) {
+            poll.accept(Duration.ofNanos(Math.min(wait, 50_000_000L)));
+        }
         if (wait > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
         }

@@ -88,7 +88,7 @@ public final class HostAgents implements AutoCloseable {
         } else {
             migrator.pollOnce(Duration.ZERO);
             drainMigrator();
-            fleet.pace(e);
+            fleet.pace(e, migrator::pollOnce);
         }
     }
 
