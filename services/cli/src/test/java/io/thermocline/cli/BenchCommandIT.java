@@ -15,7 +15,8 @@ class BenchCommandIT {
     void writesTheFiguresItMeasured() throws Exception {
         Path dir = Path.of("target", "bench-it-" + System.nanoTime());
         Path json = dir.resolve("bench.json");
-        CliRun r = CliRun.run("bench", "--samples", "60000", "--hosts", "2", "--latency-epochs", "24",
+        CliRun r = CliRun.run("bench", "--samples", "60000", "--warmup-samples", "30000", "--max-warmup-passes", "2",
+                "--hosts", "2", "--latency-epochs", "24", "--set", "streams.producer.linger.ms=5",
                 "--epoch-ms", "250", "--work-dir", dir.resolve("work").toString(), "--report-json", json.toString());
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode b = new ObjectMapper().readTree(json.toFile());
@@ -28,11 +29,20 @@ class BenchCommandIT {
         assertEquals(b.get("pipelineSamplesPerSec").asDouble() / b.get("rawKafkaSamplesPerSec").asDouble(),
                 b.get("ratio").asDouble(), 1e-9);
         assertTrue(b.get("stateBytesPerPage").asDouble() > 0, "RocksDB state was written");
+        // where the CPU went: the stream threads, this JVM, the broker child process
+        assertTrue(b.get("pipelineStreamThreadsCpuSeconds").asDouble() > 0, b.toString());
+        assertTrue(b.get("pipelineBrokerCpuSeconds").asDouble() > 0, b.toString());
+        assertEquals(2, b.get("pipelineWarmupPasses").asInt());
+        assertEquals("5", b.get("settings").get("streams.producer.linger.ms").asText());
     }
 
     @Test
     void badFlagsExitNonZero() {
         CliRun r = CliRun.run("bench", "--report-json", "x.json", "--samples", "5");
         assertTrue(r.exitCode() != 0 && r.err().contains("--samples"), r.toString());
+        CliRun set = CliRun.run("bench", "--report-json", "x.json", "--set", "no.such.key=1");
+        assertTrue(set.exitCode() != 0 && set.err().contains("no.such.key"), set.toString());
+        CliRun value = CliRun.run("bench", "--report-json", "x.json", "--set", "window.ms=-1");
+        assertTrue(value.exitCode() != 0 && value.err().contains("window.ms"), value.toString());
     }
 }
