@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "raw Kafka and through the pipeline (default ${DEFAULT-VALUE}).")
     long warmupSamples;
 
-    @Option(names = "--max-warmup-passes", defaultValue = "8", description = "Warm-up passes of --warmup-samples each "
+    @Option(names = "--max-warmup-passes", defaultValue = "24", description = "Warm-up passes of --warmup-samples each "
             + "run before each timed run until a pass spends under 25%% of its time JIT-compiling (default "
             + "${DEFAULT-VALUE}; at least 2).")
     int maxWarmupPasses;

@@ -43,6 +43,7 @@ public final class HotnessConfig extends AbstractConfig {
     public static final String PARTITIONS = "partitions";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String CHANGELOG_SEGMENT_BYTES = "changelog.segment.bytes";
+    public static final String CACHE_MAX_BYTES = "cache.max.bytes";
     public static final String STORE_TYPE = "store.type";
     public static final String STORE_ROCKSDB = "rocksdb";
     public static final String STORE_IN_MEMORY = "in_memory";
@@ -90,6 +91,11 @@ public final class HotnessConfig extends AbstractConfig {
                     "Partitions of the by-host repartition topics (upper bound on parallelism).")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW,
                     "Transaction commit interval.")
+            .define(CACHE_MAX_BYTES, Type.LONG, 64L << 20, Range.atLeast(0), Importance.LOW,
+                    "Record cache of the state stores, all stream threads together (Kafka Streams' "
+                    + "statestore.cache.max.bytes, default 10 MiB there): a block's window counts and heat are "
+                    + "written several times per window; a cache too small for the open windows evicts and so flushes "
+                    + "them to RocksDB and the changelog between commits.")
             .define(CHANGELOG_SEGMENT_BYTES, Type.INT, 64 << 20, Range.atLeast(1 << 20), Importance.LOW,
                     "segment.bytes of the changelog and repartition topics the app creates. The broker compacts a "
                     + "changelog segment by segment and re-copies the compacted part each pass: small segments "

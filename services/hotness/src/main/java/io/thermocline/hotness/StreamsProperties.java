@@ -30,6 +30,7 @@ public final class StreamsProperties {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(HotnessConfig.NUM_THREADS));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.getShort(HotnessConfig.REPLICATION_FACTOR));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(HotnessConfig.COMMIT_INTERVAL_MS));
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.getLong(HotnessConfig.CACHE_MAX_BYTES));
         p.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG),
                 config.getInt(HotnessConfig.CHANGELOG_SEGMENT_BYTES));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationHandler.class);

@@ -1,10 +1,15 @@
 package io.thermocline.hotness;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.thermocline.hotness.state.BlockState;
 import io.thermocline.hotness.state.Heat16;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class StateCodecTest {
@@ -48,5 +53,47 @@ class StateCodecTest {
         assertEquals(99_999, r.forwardNewPfn(r.forwardIndex(3)));
         r.decay(0.5);
         assertEquals(Heat16.decode(Heat16.encode(5_000)), r.heatAt(i));
+    }
+
+    @Test
+    void blockStateBytesKeepTheVersion1Layout() {
+        // stores and changelogs written by earlier versions must still decode: the layout is pinned here
+        BlockState s = BlockState.empty(9);
+        s.node(-1);
+        s.lastWindowEndMs(1_795_000_000_123L);
+        s.addHeatAt(s.ensure(511, 65_535), 3_000_000L);
+        s.addHeatAt(s.ensure(7, 3), 5);
+        s.addForward(9, 1L << 40, 1_795_000_000_000L, 12);
+        ByteBuffer want = ByteBuffer.allocate(BlockState.HEADER_BYTES + 2 * BlockState.PAGE_BYTES
+                + BlockState.FORWARD_BYTES);
+        want.put((byte) 1).putInt(-1).putLong(1_795_000_000_123L).putShort((short) 9).putShort((short) 2)
+                .putShort((short) 1);
+        want.putShort((short) 7).putShort((short) Heat16.encode(5)).putShort((short) 3);
+        want.putShort((short) 511).putShort((short) Heat16.encode(3_000_000L)).putShort((short) 65_535);
+        want.putShort((short) 9).putLong(1L << 40).putLong(1_795_000_000_000L).putShort((short) 12);
+        assertArrayEquals(want.array(), s.toBytes());
+        assertArrayEquals(want.array(), BlockState.fromBytes(want.array()).toBytes());
+        assertThrows(IllegalStateException.class, () -> BlockState.fromBytes(Arrays.copyOf(want.array(), 30)));
+    }
+
+    @Test
+    void mergeInsertMatchesBinarySearchInsert() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int round = 0; round < 200; round++) {
+            BlockState a = BlockState.empty(9);
+            BlockState b = BlockState.empty(9);
+            for (int k = 0; k < rnd.nextInt(300); k++) {
+                int off = rnd.nextInt(512);
+                a.addHeatAt(a.ensure(off, 1), 1);
+                b.addHeatAt(b.ensure(off, 1), 1);
+            }
+            int[] window = rnd.ints(rnd.nextInt(512), 0, 512).distinct().sorted().toArray();
+            for (int k = 0, i = 0; k < window.length; k++) {
+                a.addHeatAt(a.ensure(window[k], 0), k + 1);
+                i = b.ensureFrom(i, window[k], 0);
+                b.addHeatAt(i, k + 1);
+            }
+            assertArrayEquals(a.toBytes(), b.toBytes());
+        }
     }
 }

@@ -206,6 +206,14 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             s.node(counts.node());
         }
         s.expireForwards(end - config.moveTtlMs());
+        if (s.forwardCount() == 0) {
+            // no page moved out of the block lately: one merge pass over the (ascending) offsets
+            for (int k = 0, i = 0; k < counts.size(); k++) {
+                i = s.ensureFrom(i, counts.offsetAt(k), 0);
+                s.addHeatAt(i, counts.countAt(k));
+            }
+            return;
+        }
         for (int k = 0; k < counts.size(); k++) {
             int off = counts.offsetAt(k);
             long c = counts.countAt(k);

@@ -93,10 +93,22 @@ public final class BlockState {
     /** Index of the page, inserting a cold entry with the given generation if absent. */
     public int ensure(int offset, int gen) {
         int i = indexOf(offset);
-        if (i >= 0) {
-            return i;
+        return i >= 0 ? i : insertAt(-i - 1, offset, gen);
+    }
+
+    /**
+     * As {@link #ensure}, for offsets visited in ascending order: {@code from} is the index returned for the previous
+     * (smaller) offset, or 0, so a whole window is merged in one pass instead of a binary search per page.
+     */
+    public int ensureFrom(int from, int offset, int gen) {
+        int i = Math.max(0, from);
+        while (i < size && offsets[i] < offset) {
+            i++;
         }
-        int at = -i - 1;
+        return i < size && offsets[i] == offset ? i : insertAt(i, offset, gen);
+    }
+
+    private int insertAt(int at, int offset, int gen) {
         if (size == offsets.length) {
             int cap = Math.max(8, size * 2);
             offsets = Arrays.copyOf(offsets, cap);
@@ -210,19 +222,52 @@ public final class BlockState {
     // --- codec ---
 
     public byte[] toBytes() {
-        ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + size * PAGE_BYTES + forwardCount * FORWARD_BYTES);
-        buf.put(VERSION).putInt(node).putLong(lastWindowEndMs).putShort((short) shift)
-                .putShort((short) size).putShort((short) forwardCount);
-        for (int i = 0; i < size; i++) {
-            buf.putShort((short) offsets[i]).putShort((short) Heat16.encode(heats[i])).putShort((short) gens[i]);
+        byte[] b = new byte[HEADER_BYTES + size * PAGE_BYTES + forwardCount * FORWARD_BYTES];
+        b[0] = VERSION;
+        putInt(b, 1, node);
+        putLong(b, 5, lastWindowEndMs);
+        putShort(b, 13, shift);
+        putShort(b, 15, size);
+        putShort(b, 17, forwardCount);
+        int at = HEADER_BYTES;
+        for (int i = 0; i < size; i++, at += PAGE_BYTES) {
+            putShort(b, at, offsets[i]);
+            putShort(b, at + 2, Heat16.encode(heats[i]));
+            putShort(b, at + 4, gens[i]);
         }
-        for (int i = 0; i < forwardCount; i++) {
-            buf.putShort((short) fwdOffsets[i]).putLong(fwdNewPfns[i]).putLong(fwdTimes[i]).putShort((short) fwdOldGens[i]);
+        for (int i = 0; i < forwardCount; i++, at += FORWARD_BYTES) {
+            putShort(b, at, fwdOffsets[i]);
+            putLong(b, at + 2, fwdNewPfns[i]);
+            putLong(b, at + 10, fwdTimes[i]);
+            putShort(b, at + 18, fwdOldGens[i]);
         }
-        return buf.array();
+        return b;
+    }
+
+    // big-endian: the layout ByteBuffer wrote for version 1
+    private static void putShort(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 8);
+        b[at + 1] = (byte) v;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        putShort(b, at, v >>> 16);
+        putShort(b, at + 2, v);
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        putInt(b, at, (int) (v >>> 32));
+        putInt(b, at + 4, (int) v);
+    }
+
+    private static int u16(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
     }
 
     public static BlockState fromBytes(byte[] bytes) {
+        if (bytes.length < HEADER_BYTES) {
+            throw new IllegalStateException("block state of " + bytes.length + " bytes is shorter than its header");
+        }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         byte v = buf.get();
         if (v != VERSION) {
@@ -234,15 +279,22 @@ public final class BlockState {
         s.shift = buf.getShort();
         int n = buf.getShort() & 0xFFFF;
         int f = buf.getShort() & 0xFFFF;
-        s.size = n;
-        s.offsets = new int[Math.max(n, 1)];
-        s.heats = new long[Math.max(n, 1)];
-        s.gens = new int[Math.max(n, 1)];
-        for (int i = 0; i < n; i++) {
-            s.offsets[i] = buf.getShort() & 0xFFFF;
-            s.heats[i] = Heat16.decode(buf.getShort() & 0xFFFF);
-            s.gens[i] = buf.getShort() & 0xFFFF;
+        if (bytes.length != HEADER_BYTES + n * PAGE_BYTES + f * FORWARD_BYTES) {
+            throw new IllegalStateException("block state of " + bytes.length + " bytes for " + n + " pages and " + f
+                    + " forwards");
         }
+        s.size = n;
+        int cap = Math.max(8, n + (n >> 2)); // room to grow: a window often adds pages to a block
+        s.offsets = new int[cap];
+        s.heats = new long[cap];
+        s.gens = new int[cap];
+        int at = HEADER_BYTES;
+        for (int i = 0; i < n; i++, at += PAGE_BYTES) {
+            s.offsets[i] = u16(bytes, at);
+            s.heats[i] = Heat16.decode(u16(bytes, at + 2));
+            s.gens[i] = u16(bytes, at + 4);
+        }
+        buf.position(at);
         s.forwardCount = f;
         s.fwdOffsets = new int[f];
         s.fwdNewPfns = new long[f];
