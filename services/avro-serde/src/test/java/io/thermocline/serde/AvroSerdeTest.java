@@ -102,23 +102,32 @@ class AvroSerdeTest {
     assertTrue(registry.listSubjects().contains(TOPIC + "-io.thermocline.serde.test.SampleBatch"));
   }
 
-  @Test
-  void oldWriterIsReadByNewReaderWithDefaults() throws IOException {
-    Schema v1;
+  private Schema v1Schema() throws IOException {
     try (InputStream s = getClass().getResourceAsStream("/SampleBatch-v1.avsc")) {
-      v1 = new Schema.Parser().parse(s);
+      return new Schema.Parser().parse(s);
     }
-    int v1Id = registry.register(TOPIC + "-value", v1);
-    GenericRecord entry = new GenericData.Record(v1.getField("entries").schema().getElementType());
-    entry.put("pfn", 1234L);
-    entry.put("count", 5);
+  }
+
+  /** A batch written by the v1 schema (no sampleRate, no note). */
+  private static GenericRecord v1Batch(Schema v1, List<GenericRecord> entries) {
     GenericRecord old = new GenericData.Record(v1);
     old.put("host", "old-host");
     old.put("source", new GenericData.EnumSymbol(v1.getField("source").schema(), "DAMON"));
     old.put("node", 0);
     old.put("block", 2L);
     old.put("windowStartMs", 1_000L);
-    old.put("entries", List.of(entry));
+    old.put("entries", entries);
+    return old;
+  }
+
+  @Test
+  void oldWriterIsReadByNewReaderWithDefaults() throws IOException {
+    Schema v1 = v1Schema();
+    int v1Id = registry.register(TOPIC + "-value", v1);
+    GenericRecord entry = new GenericData.Record(v1.getField("entries").schema().getElementType());
+    entry.put("pfn", 1234L);
+    entry.put("count", 5);
+    GenericRecord old = v1Batch(v1, List.of(entry));
 
     SampleBatch read = valueDeserializer().deserialize(TOPIC, frame(v1Id, v1, old));
     assertEquals("old-host", read.getHost());
@@ -136,18 +145,9 @@ class AvroSerdeTest {
 
   @Test
   void exactSchemaReaderOnlyForTheExactWriterSchema() throws IOException {
-    Schema v1;
-    try (InputStream s = getClass().getResourceAsStream("/SampleBatch-v1.avsc")) {
-      v1 = new Schema.Parser().parse(s);
-    }
+    Schema v1 = v1Schema();
     int v1Id = registry.register(TOPIC + "-value", v1);
-    GenericRecord old = new GenericData.Record(v1);
-    old.put("host", "old-host");
-    old.put("source", new GenericData.EnumSymbol(v1.getField("source").schema(), "DAMON"));
-    old.put("node", 0);
-    old.put("block", 2L);
-    old.put("windowStartMs", 1_000L);
-    old.put("entries", List.of());
+    GenericRecord old = v1Batch(v1, List.of());
     AtomicInteger used = new AtomicInteger();
     AvroDeserializer<SampleBatch> d = valueDeserializer().withExactSchemaReader(() ->
         new SpecificDatumReader<>(SampleBatch.class) {
