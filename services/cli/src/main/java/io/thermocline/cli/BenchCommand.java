@@ -2,8 +2,12 @@ package io.thermocline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.thermocline.avro.keys.NodeKey;
 import io.thermocline.avro.keys.PfnBlockKey;
+import io.thermocline.avro.keys.PfnKey;
+import io.thermocline.avro.telemetry.NodeStats;
 import io.thermocline.avro.telemetry.PageAccessBatch;
+import io.thermocline.avro.telemetry.PageOwner;
 import io.thermocline.cli.bench.RawKafkaBench;
 import io.thermocline.cli.bench.SampleBatches;
 import io.thermocline.cli.demo.Fleet;
@@ -39,7 +43,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -57,9 +60,9 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code thermocline bench}: on this machine, in one run, against a real local broker and registry:
@@ -117,6 +120,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-csv", paramLabel = "PATH", description = "Also write every moved page's evidence time "
             + "and sample-to-moved latency (ms) of the latency run here.")
     Path latencyCsv;
+
+    @Option(names = "--owners", description = "Also publish an owner for every page of the load and two nodes per host "
+            + "(untimed, before each pass), so stage 1 selects candidates and stage 2 issues decisions during the "
+            + "throughput run; without it the run exercises sample decoding, windows, heat state and stage 2's "
+            + "thresholds, but no candidate has an owner to decide for.")
+    boolean owners;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Setting of the hotness app in the throughput run "
             + "(repeatable): a hotness parameter, or streams.<Kafka Streams or client property>, e.g. "
@@ -218,15 +227,24 @@ public final class BenchCommand implements Callable<Integer> {
                 StreamsQuiescence q = new StreamsQuiescence(admin, "thermocline-bench-throughput", Set.of());
                 // fresh hosts per pass (the raw passes' host names again: different topics): a host's old windows
                 // are closed, its samples would be late
-                int passes = warmUp(out, "pipeline", maxWarmupPasses, pass -> pass == 0 ? warm : warmLoad(serdes, pass,
-                        partitions), w -> {
+                int passes = warmUp(out, "pipeline", maxWarmupPasses, pass -> {
+                    if (owners) {
+                        publishOwners(cluster.bootstrapServers(), serdes, warmHosts(pass, partitions), q);
+                    }
+                    return pass == 0 ? warm : warmLoad(serdes, pass, partitions);
+                }, w -> {
                     produce(cluster.bootstrapServers(), w);
                     q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
                     return null;
                 });
                 json.put("pipelineWarmupPasses", passes);
                 distinctPages += passes * Math.min(warmupSamples, perLoad);
+                if (owners) {
+                    publishOwners(cluster.bootstrapServers(), serdes, SampleBatches.balancedHosts(
+                            SampleBatches.HOST_PREFIX, hosts, partitions), q);
+                }
                 long dlqBefore = endOffsets(admin, Topics.DLQ.name());
+                long decisionsBefore = endOffsets(admin, Topics.DECISIONS.name());
                 Map<String, Long> threads0 = threadCpuNs();
                 long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
                 long gc0 = gcMillis();
@@ -254,6 +272,8 @@ public final class BenchCommand implements Callable<Integer> {
                     json.put("pipelineMachineIdleCpuSeconds", machine1[1] - machine0[1]);
                 }
                 long dead = endOffsets(admin, Topics.DLQ.name()) - dlqBefore;
+                json.put("owners", owners);
+                json.put("pipelineDecisions", endOffsets(admin, Topics.DECISIONS.name()) - decisionsBefore);
                 json.put("throughputDeadLetters", dead);
                 if (dead > 0) {
                     // a rejected batch costs less than a processed one: the figure would flatter the pipeline
@@ -297,9 +317,41 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private List<String> warmHosts(int pass, int partitions) {
+        return SampleBatches.balancedHosts("warmup-" + pass + "-host-", hosts, partitions);
+    }
+
     private List<RawKafkaBench.Wire> warmLoad(SerdeFactory serdes, int pass, int partitions) {
-        return serialize(serdes, SampleBatches.generate(SampleBatches.balancedHosts("warmup-" + pass + "-host-", hosts,
-                partitions), warmupSamples, 512, 64, 1000, Instant.now().minusSeconds(7200), 7 + pass), partitions);
+        return serialize(serdes, SampleBatches.generate(warmHosts(pass, partitions), warmupSamples, 512, 64, 1000,
+                Instant.now().minusSeconds(7200), 7 + pass), partitions);
+    }
+
+    /** Owners and node stats of the hosts' generated pages, then waits until the hotness app took them in. */
+    private static void publishOwners(String bootstrap, SerdeFactory serdes, List<String> hostNames,
+                                      StreamsQuiescence q) throws Exception {
+        Instant at = Instant.now().minusSeconds(7300);
+        Map<String, Object> p = producerConfig();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        TopicSpec<PfnKey, PageOwner> ot = Topics.PAGE_OWNERS;
+        TopicSpec<NodeKey, NodeStats> nt = Topics.NODE_STATS;
+        try (KafkaProducer<PfnKey, PageOwner> op = new KafkaProducer<>(p, ot.keySerde(serdes).serializer(),
+                ot.valueSerde(serdes).serializer());
+             KafkaProducer<NodeKey, NodeStats> np = new KafkaProducer<>(p, nt.keySerde(serdes).serializer(),
+                     nt.valueSerde(serdes).serializer())) {
+            for (Map.Entry<NodeKey, NodeStats> e : SampleBatches.nodes(hostNames, 512, 64, at)) {
+                np.send(new ProducerRecord<>(nt.name(), e.getKey(), e.getValue()));
+            }
+            for (Map.Entry<PfnKey, PageOwner> e : SampleBatches.owners(hostNames, 512, 64, at)) {
+                op.send(new ProducerRecord<>(ot.name(), e.getKey(), e.getValue()));
+            }
+        }
+        q.await(Set.of(Topics.PAGE_OWNERS.name(), Topics.NODE_STATS.name()), Duration.ofMinutes(5));
+    }
+
+    /** The load of a warm-up pass, built (and its owners published) outside the pass's timing. */
+    @FunctionalInterface
+    private interface WarmLoad {
+        List<RawKafkaBench.Wire> get(int pass) throws Exception;
     }
 
     /** One timed warm-up step over a load. */
@@ -312,11 +364,11 @@ public final class BenchCommand implements Callable<Integer> {
      * Runs warm-up passes until one spends under a quarter of its wall time in the JIT compiler (at least two passes,
      * at most {@code max}); returns the passes run. Loads are generated outside the pass's timing.
      */
-    private static int warmUp(PrintWriter out, String what, int max, IntFunction<List<RawKafkaBench.Wire>> loads,
+    private static int warmUp(PrintWriter out, String what, int max, WarmLoad loads,
                               WarmPass step) throws Exception {
         int pass = 0;
         while (pass < max) {
-            List<RawKafkaBench.Wire> load = loads.apply(pass++);
+            List<RawKafkaBench.Wire> load = loads.get(pass++);
             long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long t0 = System.nanoTime();
             step.run(load);

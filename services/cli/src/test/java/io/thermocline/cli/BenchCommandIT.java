@@ -15,8 +15,8 @@ class BenchCommandIT {
     void writesTheFiguresItMeasured() throws Exception {
         Path dir = Path.of("target", "bench-it-" + System.nanoTime());
         Path json = dir.resolve("bench.json");
-        CliRun r = CliRun.run("bench", "--samples", "60000", "--warmup-samples", "30000", "--max-warmup-passes", "2",
-                "--hosts", "2", "--latency-epochs", "24", "--set", "streams.producer.linger.ms=5",
+        CliRun r = CliRun.run("bench", "--samples", "400000", "--warmup-samples", "30000", "--max-warmup-passes", "2",
+                "--hosts", "2", "--latency-epochs", "24", "--set", "streams.producer.linger.ms=5", "--owners",
                 "--epoch-ms", "250", "--work-dir", dir.resolve("work").toString(), "--report-json", json.toString());
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode b = new ObjectMapper().readTree(json.toFile());
@@ -33,6 +33,10 @@ class BenchCommandIT {
         assertTrue(b.get("pipelineStreamThreadsCpuSeconds").asDouble() > 0, b.toString());
         assertTrue(b.get("pipelineBrokerCpuSeconds").asDouble() > 0, b.toString());
         assertEquals(2, b.get("pipelineWarmupPasses").asInt());
+        // with owners and node stats for the load, stage 2 decides during the throughput run (400 k samples of
+        // 2 hosts x 64 blocks are 6 windows: pages hot in two consecutive closed windows get promoted)
+        assertTrue(b.get("owners").asBoolean());
+        assertTrue(b.get("pipelineDecisions").asLong() > 0, b.toString());
         assertEquals("5", b.get("settings").get("streams.producer.linger.ms").asText());
     }
 

@@ -1,12 +1,18 @@
 package io.thermocline.cli.bench;
 
+import io.thermocline.avro.keys.NodeKey;
 import io.thermocline.avro.keys.PfnBlockKey;
+import io.thermocline.avro.keys.PfnKey;
 import io.thermocline.avro.telemetry.AccessSource;
+import io.thermocline.avro.telemetry.NodeStats;
 import io.thermocline.avro.telemetry.PageAccess;
 import io.thermocline.avro.telemetry.PageAccessBatch;
+import io.thermocline.avro.telemetry.PageOwner;
+import io.thermocline.avro.telemetry.TierKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -72,7 +78,7 @@ public final class SampleBatches {
             for (int b = 0; b < blocksPerHost && produced < samples; b++) {
                 for (int h = 0; h < hosts && produced < samples; h++) {
                     String host = hostNames.get(h);
-                    long block = 0x1000L + b;
+                    long block = FIRST_BLOCK + b;
                     int n = (int) Math.min(pagesPerBatch, samples - produced);
                     List<PageAccess> entries = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
@@ -87,6 +93,47 @@ public final class SampleBatches {
                 }
             }
             window++;
+        }
+        return out;
+    }
+
+    /** First PFN block of every generated host; block {@code b} holds PFNs {@code (FIRST_BLOCK + b) << 9 ...}. */
+    static final long FIRST_BLOCK = 0x1000L;
+
+    /**
+     * An owner (pid + VA) for every page the generated batches name, so that stage 1 has candidates and stage 2
+     * decides: even blocks on node 0 (DRAM), odd ones on node 1 (CXL), as the batches say.
+     */
+    public static List<Map.Entry<PfnKey, PageOwner>> owners(List<String> hostNames, int pagesPerBatch,
+                                                            int blocksPerHost, Instant at) {
+        List<Map.Entry<PfnKey, PageOwner>> out = new ArrayList<>(hostNames.size() * blocksPerHost * pagesPerBatch);
+        for (String host : hostNames) {
+            for (int b = 0; b < blocksPerHost; b++) {
+                long block = FIRST_BLOCK + b;
+                for (int i = 0; i < pagesPerBatch; i++) {
+                    long pfn = (block << 9) + i;
+                    out.add(Map.entry(new PfnKey(host, pfn), PageOwner.newBuilder().setHost(host).setPfn(pfn)
+                            .setPid(4242).setVaddr(0x7f00_0000_0000L + ((long) b * pagesPerBatch + i) * 4096)
+                            .setComm("bench").setNode(b % 2).setUpdatedMs(at).build()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Two nodes per host: DRAM (node 0) holding the even blocks with 5% free, CXL (node 1) half free. */
+    public static List<Map.Entry<NodeKey, NodeStats>> nodes(List<String> hostNames, int pagesPerBatch,
+                                                            int blocksPerHost, Instant at) {
+        long pages = (long) pagesPerBatch * blocksPerHost;
+        List<Map.Entry<NodeKey, NodeStats>> out = new ArrayList<>();
+        for (String host : hostNames) {
+            long dram = pages / 2 + pages / 40;
+            out.add(Map.entry(new NodeKey(host, 0), NodeStats.newBuilder().setHost(host).setNode(0)
+                    .setTier(TierKind.DRAM).setTierRank(0).setCapacityPages(dram).setFreePages(pages / 40)
+                    .setDistances(List.of(10, 20)).setTimestampMs(at).build()));
+            out.add(Map.entry(new NodeKey(host, 1), NodeStats.newBuilder().setHost(host).setNode(1)
+                    .setTier(TierKind.CXL).setTierRank(1).setCpuless(true).setCapacityPages(pages)
+                    .setFreePages(pages / 2).setDistances(List.of(20, 10)).setTimestampMs(at).build()));
         }
         return out;
     }

@@ -152,27 +152,38 @@ final class Stage1Stores {
         return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, hot, cold, pinned);
     }
 
-    /** Owners of one block's frames by offset in the block, ascending (the range scan's order). */
+    /**
+     * Owners of one block's frames by offset in the block, ascending (the range scan's order), kept as stored
+     * bytes: only the few that become candidates are decoded.
+     */
     private static final class Owners {
         int size;
         int[] offsets = new int[16];
+        byte[][] raw = new byte[16][];
         OwnerInfo[] infos = new OwnerInfo[16];
 
-        void add(int offset, OwnerInfo o) {
+        void add(int offset, byte[] value) {
             if (size > 0 && offset <= offsets[size - 1]) {
                 throw new IllegalStateException("owner store range scan out of key order at offset " + offset);
             }
             if (size == offsets.length) {
                 offsets = Arrays.copyOf(offsets, size * 2);
+                raw = Arrays.copyOf(raw, size * 2);
                 infos = Arrays.copyOf(infos, size * 2);
             }
             offsets[size] = offset;
-            infos[size++] = o;
+            raw[size++] = value;
         }
 
         OwnerInfo of(int offset) {
             int i = Arrays.binarySearch(offsets, 0, size, offset);
-            return i >= 0 ? infos[i] : null;
+            if (i < 0) {
+                return null;
+            }
+            if (infos[i] == null) {
+                infos[i] = OwnerInfo.fromBytes(raw[i]);
+            }
+            return infos[i];
         }
     }
 
@@ -183,7 +194,7 @@ final class Stage1Stores {
                 StoreKeys.hostLong(host, base + (1L << shift()) - 1))) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                out.add((int) (StoreKeys.longPart(kv.key) - base), OwnerInfo.fromBytes(kv.value));
+                out.add((int) (StoreKeys.longPart(kv.key) - base), kv.value);
             }
         }
         return out;
