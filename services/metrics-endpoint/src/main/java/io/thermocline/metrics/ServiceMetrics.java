@@ -31,6 +31,9 @@ public final class ServiceMetrics implements AutoCloseable {
      */
     static final String BROKEN_ROCKSDB_OPEN_FILES = "kafka.stream.state.number.open.files";
 
+    /** Prefix of the Kafka Streams state-store (RocksDB) meters. */
+    static final String ROCKSDB_METERS = "kafka.stream.state";
+
     private final PrometheusMeterRegistry registry;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -44,7 +47,11 @@ public final class ServiceMetrics implements AutoCloseable {
         requireText(host, "host");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags(ThermoclineMetrics.TAG_SERVICE, service, ThermoclineMetrics.TAG_HOST, host)
-                .meterFilter(MeterFilter.deny(id -> id.getName().equals(BROKEN_ROCKSDB_OPEN_FILES)));
+                .meterFilter(MeterFilter.deny(id -> id.getName().equals(BROKEN_ROCKSDB_OPEN_FILES)))
+                // window and session stores tag their RocksDB metrics rocksdb-window-state-id / -session-state-id;
+                // Prometheus refuses a name whose series differ in label keys, so their metrics were dropped
+                .meterFilter(MeterFilter.renameTag(ROCKSDB_METERS, "rocksdb.window.state.id", "rocksdb.state.id"))
+                .meterFilter(MeterFilter.renameTag(ROCKSDB_METERS, "rocksdb.session.state.id", "rocksdb.state.id"));
         ServiceMetrics metrics = new ServiceMetrics(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);

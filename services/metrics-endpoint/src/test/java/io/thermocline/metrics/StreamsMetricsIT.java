@@ -25,7 +25,10 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +40,7 @@ class StreamsMetricsIT {
 
     static final String TOPIC = "metrics-it-input";
     static final String STORE = "metrics-it-counts";
+    static final String WINDOW_STORE = "metrics-it-windowed-counts";
     static final int RECORDS = 200;
     static final int KEYS = 20;
     static final Duration METRICS_TIMEOUT = Duration.ofSeconds(150);
@@ -49,8 +53,11 @@ class StreamsMetricsIT {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
             }
             StreamsBuilder builder = new StreamsBuilder();
-            builder.stream(TOPIC, Consumed.with(Serdes.String(), Serdes.String())).groupByKey()
-                    .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(STORE));
+            KStream<String, String> in = builder.stream(TOPIC, Consumed.with(Serdes.String(), Serdes.String()));
+            in.groupByKey().count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(STORE));
+            // a window store too: its RocksDB metrics carry another tag key, which Prometheus used to refuse
+            in.groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                    .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(WINDOW_STORE));
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-it");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -77,6 +84,8 @@ class StreamsMetricsIT {
                         + StreamsMetricsBinder.ROCKSDB_STORE_LABEL + "=\"" + STORE + "\".*\\} ([0-9.E]+)$");
                 Pattern memtables = Pattern.compile("(?m)^" + StreamsMetricsBinder.ROCKSDB_MEMTABLE_BYTES + "\\{.*"
                         + StreamsMetricsBinder.ROCKSDB_STORE_LABEL + "=\"" + STORE + "\".*\\} ");
+                Pattern windowMemtables = Pattern.compile("(?m)^" + StreamsMetricsBinder.ROCKSDB_MEMTABLE_BYTES + "\\{.*"
+                        + StreamsMetricsBinder.ROCKSDB_STORE_LABEL + "=\"" + WINDOW_STORE + "\".*\\} ");
                 long deadline = System.nanoTime() + METRICS_TIMEOUT.toNanos();
                 String scrape = "";
                 boolean found = false;
@@ -94,6 +103,7 @@ class StreamsMetricsIT {
                     }
                     var k = keys.matcher(scrape);
                     found = thread.matcher(scrape).find() && memtables.matcher(scrape).find()
+                            && windowMemtables.matcher(scrape).find()
                             && k.find() && Double.parseDouble(k.group(1)) > 0;
                     if (!found) {
                         Thread.sleep(1_000);
