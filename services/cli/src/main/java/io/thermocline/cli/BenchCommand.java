@@ -47,7 +47,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -454,26 +453,28 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Commits the group's offsets at the current ends of the topics, so an application started now skips their past. */
     private static void startAtEnds(Admin admin, String group, List<String> topics) throws Exception {
-        Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((t, d) -> d.partitions()
-                .forEach(p -> ask.put(new TopicPartition(t, p.partition()),
-                        OffsetSpec.latest())));
-        Map<TopicPartition, OffsetAndMetadata> at =
-                new HashMap<>();
-        admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS)
-                .forEach((tp, r) -> at.put(tp, new OffsetAndMetadata(r.offset())));
+        Map<TopicPartition, OffsetAndMetadata> at = new HashMap<>();
+        latestOffsets(admin, topics, IsolationLevel.READ_UNCOMMITTED)
+                .forEach((tp, offset) -> at.put(tp, new OffsetAndMetadata(offset)));
         admin.alterConsumerGroupOffsets(group, at).all().get(30, TimeUnit.SECONDS);
     }
 
     /** Sum of the read-committed end offsets of a topic's partitions. */
     private static long endOffsets(Admin admin, String topic) throws Exception {
+        return latestOffsets(admin, List.of(topic), IsolationLevel.READ_COMMITTED).values().stream()
+                .mapToLong(Long::longValue).sum();
+    }
+
+    /** End offset of every partition of the topics. */
+    private static Map<TopicPartition, Long> latestOffsets(Admin admin, List<String> topics, IsolationLevel isolation)
+            throws Exception {
         Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
-        admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                .forEach(p -> ask.put(new TopicPartition(topic, p.partition()),
-                        OffsetSpec.latest()));
-        return admin.listOffsets(ask, new ListOffsetsOptions(
-                IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS).values()
-                .stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((t, d) -> d.partitions()
+                .forEach(p -> ask.put(new TopicPartition(t, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(ask, new ListOffsetsOptions(isolation)).all().get(30, TimeUnit.SECONDS)
+                .forEach((tp, r) -> out.put(tp, r.offset()));
+        return out;
     }
 
     private static void putNumber(ObjectNode json, String field, double v) {
