@@ -125,6 +125,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "thresholds, but no candidate has an owner to decide for.")
     boolean owners;
 
+    @Option(names = "--churn", defaultValue = "0.01", description = "Fraction of the CXL pages that start a 4-window "
+            + "hot burst each window (as many DRAM pages cool down meanwhile) in a steady load whose hot set already "
+            + "sits in DRAM; 1 draws every count afresh each window instead (with --owners, a decision storm). "
+            + "Default ${DEFAULT-VALUE}.")
+    double churn;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Setting of the hotness app in the throughput run "
             + "(repeatable): a hotness parameter, or streams.<Kafka Streams or client property>, e.g. "
             + "--set streams.producer.compression.type=lz4.")
@@ -136,10 +142,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (samples < 1000 || warmupSamples < 1000 || hosts < 1 || epochMs < 50 || latencyEpochs < 0
-                || commitIntervalMs < 1 || streamThreads < 1 || maxWarmupPasses < 2) {
+                || commitIntervalMs < 1 || streamThreads < 1 || maxWarmupPasses < 2 || !(churn >= 0 && churn <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need --samples >= 1000, --warmup-samples "
                     + ">= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0, --commit-interval-ms >= 1, "
-                    + "--stream-threads >= 1, --max-warmup-passes >= 2");
+                    + "--stream-threads >= 1, --max-warmup-passes >= 2, 0 <= --churn <= 1");
         }
         Map<String, String> overrides = new java.util.LinkedHashMap<>();
         for (String kv : sets) {
@@ -171,6 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("warmupSamples", warmupSamples);
         json.put("commitIntervalMs", commitIntervalMs);
         json.put("streamThreads", streamThreads);
+        json.put("churn", churn);
         try (LocalCluster cluster = LocalCluster.builder().workDir(dir.resolve("cluster")).start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             int partitions = 2;
@@ -182,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
             // hosts spread evenly over the partitions, so each stream thread has a share
             List<RawKafkaBench.Wire> load = serialize(serdes, SampleBatches.generate(SampleBatches.balancedHosts(
                     SampleBatches.HOST_PREFIX, hosts, partitions), samples, 512, 64, 1000,
-                    Instant.now().minusSeconds(3600), 42), partitions);
+                    Instant.now().minusSeconds(3600), 42, churn), partitions);
             out.printf(Locale.ROOT, "load: %,d samples in %,d records of %d entries, %,d bytes%n", samples, load.size(),
                     512, load.stream().mapToLong(RawKafkaBench.Wire::bytes).sum());
             out.flush();
@@ -271,7 +278,9 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 long dead = endOffsets(admin, Topics.DLQ.name()) - dlqBefore;
                 json.put("owners", owners);
-                json.put("pipelineDecisions", endOffsets(admin, Topics.DECISIONS.name()) - decisionsBefore);
+                long decisions = endOffsets(admin, Topics.DECISIONS.name()) - decisionsBefore;
+                json.put("pipelineDecisions", decisions);
+                json.put("decisionsPerSample", (double) decisions / samples);
                 json.put("throughputDeadLetters", dead);
                 if (dead > 0) {
                     // a rejected batch costs less than a processed one: the figure would flatter the pipeline
@@ -321,7 +330,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private List<RawKafkaBench.Wire> warmLoad(SerdeFactory serdes, int pass, int partitions) {
         return serialize(serdes, SampleBatches.generate(warmHosts(pass, partitions), warmupSamples, 512, 64, 1000,
-                Instant.now().minusSeconds(7200), 7 + pass), partitions);
+                Instant.now().minusSeconds(7200), 7 + pass, churn), partitions);
     }
 
     /** Owners and node stats of the hosts' generated pages, then waits until the hotness app took them in. */

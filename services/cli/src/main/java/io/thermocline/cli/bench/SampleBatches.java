@@ -31,25 +31,6 @@ public final class SampleBatches {
     /** Host names of the generated load: not those of any emulated fleet, whose clocks run elsewhere. */
     public static final String HOST_PREFIX = "bench-host-";
 
-    /**
-     * Generates batches for {@code hosts} hosts until {@code samples} entries exist; windows advance by
-     * {@code windowMs} after every host's {@code blocksPerHost} blocks were covered.
-     */
-    public static List<Item> generate(long samples, int hosts, int pagesPerBatch, int blocksPerHost,
-                                      long windowMs, Instant start, long seed) {
-        return generate(HOST_PREFIX, samples, hosts, pagesPerBatch, blocksPerHost, windowMs, start, seed);
-    }
-
-    /** As {@link #generate(long, int, int, int, long, Instant, long)} with host names {@code prefix + i}. */
-    public static List<Item> generate(String hostPrefix, long samples, int hosts, int pagesPerBatch,
-                                      int blocksPerHost, long windowMs, Instant start, long seed) {
-        List<String> names = new ArrayList<>();
-        for (int h = 0; h < hosts; h++) {
-            names.add(hostPrefix + h);
-        }
-        return generate(names, samples, pagesPerBatch, blocksPerHost, windowMs, start, seed);
-    }
-
     /** Host names {@code prefix + k} chosen so that {@code partitions} partitions get the same number of hosts. */
     public static List<String> balancedHosts(String prefix, int hosts, int partitions) {
         int[] per = new int[partitions];
@@ -66,15 +47,41 @@ public final class SampleBatches {
         return out;
     }
 
-    /** Generates batches for the given hosts (see above). */
+    /**
+     * Generates batches for the given hosts until {@code samples} entries exist; windows advance by
+     * {@code windowMs} after every host's {@code blocksPerHost} blocks were covered. Block {@code b} lives on node
+     * {@code b % 2} (0 = DRAM, 1 = CXL).
+     *
+     * <p>{@code churn} sets how the pages' counts move from window to window. {@code churn >= 1}: every count is
+     * drawn afresh (uniform 1..64) every window, so the hot set is a new random half of the pages each time - the
+     * decision storm, when every page has an owner. {@code churn < 1}: a steady workload already placed - pages
+     * of DRAM blocks hot (counts 24..63), pages of CXL blocks cold (1..3) - where each window a {@code churn}
+     * fraction of the CXL pages starts a {@value #BURST_WINDOWS}-window hot burst and as many DRAM pages turn
+     * cold for as long (the access stream moved from one page to another), which is what a tiering policy
+     * exists to follow.
+     */
     public static List<Item> generate(List<String> hostNames, long samples, int pagesPerBatch, int blocksPerHost,
-                                      long windowMs, Instant start, long seed) {
+                                      long windowMs, Instant start, long seed, double churn) {
+        if (!(churn >= 0)) {
+            throw new IllegalArgumentException("churn must be >= 0, got " + churn);
+        }
         int hosts = hostNames.size();
         SplittableRandom rnd = new SplittableRandom(seed);
+        int perHost = blocksPerHost * pagesPerBatch;
+        // window index until which a page's burst lasts (exclusive), per host and page index b * pagesPerBatch + i
+        long[][] burstUntil = new long[hosts][perHost];
+        int fastBlocks = (blocksPerHost + 1) / 2;
+        int slowBlocks = blocksPerHost / 2;
         List<Item> out = new ArrayList<>((int) (samples / pagesPerBatch) + 1);
         long produced = 0;
         long window = 0;
         while (produced < samples) {
+            if (churn < 1 && window > 0) {
+                for (int h = 0; h < hosts; h++) {
+                    startBursts(rnd, burstUntil[h], window, slowBlocks, 1, pagesPerBatch, churn);
+                    startBursts(rnd, burstUntil[h], window, fastBlocks, 0, pagesPerBatch, churn);
+                }
+            }
             for (int b = 0; b < blocksPerHost && produced < samples; b++) {
                 for (int h = 0; h < hosts && produced < samples; h++) {
                     String host = hostNames.get(h);
@@ -82,7 +89,14 @@ public final class SampleBatches {
                     int n = (int) Math.min(pagesPerBatch, samples - produced);
                     List<PageAccess> entries = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
-                        entries.add(new PageAccess((block << 9) + i, 1 + rnd.nextInt(64)));
+                        int count;
+                        if (churn >= 1) {
+                            count = 1 + rnd.nextInt(64);
+                        } else {
+                            boolean hot = (b % 2 == 0) != (burstUntil[h][b * pagesPerBatch + i] > window);
+                            count = hot ? 24 + rnd.nextInt(40) : 1 + rnd.nextInt(3);
+                        }
+                        entries.add(new PageAccess((block << 9) + i, count));
                     }
                     Instant ws = start.plusMillis(window * windowMs);
                     out.add(new Item(new PfnBlockKey(host, block), PageAccessBatch.newBuilder()
@@ -95,6 +109,27 @@ public final class SampleBatches {
             window++;
         }
         return out;
+    }
+
+    /** Length of a churn burst, in windows: long enough to pass the promotion hysteresis, short of a re-decision. */
+    public static final int BURST_WINDOWS = 4;
+
+    /** Starts bursts on {@code churn} of the pages of the blocks with {@code b % 2 == parity} that have none. */
+    private static void startBursts(SplittableRandom rnd, long[] burstUntil, long window, int blocks, int parity,
+                                    int pagesPerBatch, double churn) {
+        long pages = (long) blocks * pagesPerBatch;
+        if (pages == 0) {
+            return;
+        }
+        // fractional expectations carry: 0.5% of 1,000 pages is 5 pages every window, not 0 or 10
+        long k = (long) Math.floor(churn * pages + rnd.nextDouble());
+        for (long j = 0; j < k; j++) {
+            int b = 2 * rnd.nextInt(blocks) + parity;
+            int idx = b * pagesPerBatch + rnd.nextInt(pagesPerBatch);
+            if (burstUntil[idx] <= window) {
+                burstUntil[idx] = window + BURST_WINDOWS;
+            }
+        }
     }
 
     /** First PFN block of every generated host; block {@code b} holds PFNs {@code (FIRST_BLOCK + b) << 9 ...}. */

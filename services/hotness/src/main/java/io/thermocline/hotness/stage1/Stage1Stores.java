@@ -23,6 +23,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Stage-1 state access shared by the fold, move and owner processors of one task. */
 final class Stage1Stores {
 
+    /** Cold candidates are pages under this many times the host's last hot threshold (hot ones: over 1/4 of it). */
+    static final long COLD_CEILING_FACTOR = 4;
+
     private final HotnessConfig config;
     private final ProcessingContext context;
     private final KeyValueStore<Bytes, byte[]> heat;
@@ -78,7 +81,8 @@ final class Stage1Stores {
 
     /**
      * Summary of one block for stage 2: heat histogram, the hottest pages if a faster tier exists,
-     * the coldest if a slower tier exists, and pages living against a pin.
+     * the coldest if a slower tier exists (only pages near or under the last threshold either way: a block of a
+     * settled host names few), and pages living against a pin.
      */
     BlockSummary summarize(String host, long block, BlockState s, long windowEndMs, long epoch) {
         long[] hist = new long[BlockSummary.BINS];
@@ -135,7 +139,17 @@ final class Stage1Stores {
             }
         }
         if (slowerExists) {
+            // stage 2 demotes only pages under the threshold; the margin covers a threshold that rises by up to two
+            // bins before the next evaluation. Threshold 1 (everything fits, or not evaluated yet): no ceiling
+            long t = view.threshold();
+            long ceiling = t <= 1 ? Long.MAX_VALUE : t * COLD_CEILING_FACTOR;
             for (int k = 0; k < m && cold.size() < limit; k++) {
+                if ((byHeat[k] >>> 16) >= ceiling) {
+                    if (sorted) {
+                        break;
+                    }
+                    continue;
+                }
                 cold.add(candidate(base, s, (int) (byHeat[k] & 0xFFFF), owned));
             }
         }
