@@ -25,6 +25,8 @@ final class Stage1Stores {
 
     /** Cold candidates are pages under this many times the host's last hot threshold (hot ones: over 1/4 of it). */
     static final long COLD_CEILING_FACTOR = 4;
+    /** Above this many qualifying pages, one range scan over the block's owners beats a lookup per page. */
+    static final int RANGE_SCAN_ABOVE = 48;
 
     private final HotnessConfig config;
     private final ProcessingContext context;
@@ -91,70 +93,59 @@ final class Stage1Stores {
             hist[Heat16.bin(s.heatAt(i))]++;
         }
         long base = block << shift();
-        Owners owned = ownersOfBlock(host, base);
-        if (owned.size == 0) {
-            // candidates must have an owner (decisions name pid + VA): only the histogram to tell
-            return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
-        }
-        // tracked pages with an owner, as (heat << 16 | index), in offset order
-        long[] byHeat = new long[Math.min(n, owned.size)];
-        int m = 0;
-        for (int i = 0, j = 0; i < n && j < owned.size; ) {
-            int off = s.offsetAt(i);
-            int o = owned.offsets[j];
-            if (off == o) {
-                byHeat[m++] = (s.heatAt(i) << 16) | i;
-                i++;
-                j++;
-            } else if (off < o) {
-                i++;
-            } else {
-                j++;
-            }
-        }
-        int limit = config.candidatesPerBlock();
-        boolean sorted = m > limit; // stage 2 orders the candidates itself: sort only to cut the lists
-        if (sorted) {
-            Arrays.sort(byHeat, 0, m);
-        }
         HostView view = view(host);
         int rank = view.rankOf(s.node());
         boolean known = rank >= 0;
         boolean fasterExists = !known || rank > view.minRank();
         boolean slowerExists = !known || rank < view.maxRank();
+        // stage 2 promotes only pages over the threshold and demotes only pages under it; the margins cover a
+        // threshold that moves by up to two bins before the next evaluation. Threshold 1 (everything fits, or
+        // not evaluated yet): no cold ceiling
+        long t = view.threshold();
+        long floor = Math.max(1, t / 4);
+        long ceiling = t <= 1 ? Long.MAX_VALUE : t * COLD_CEILING_FACTOR;
+        List<PolicyPin> pins = known ? activePins(host, windowEndMs) : List.of();
+        // tracked pages that may become candidates, as (heat << 16 | index), by heat
+        long[] byHeat = new long[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            long h = s.heatAt(i);
+            if (fasterExists && h >= floor || slowerExists && h < ceiling) {
+                byHeat[m++] = (h << 16) | i;
+            }
+        }
+        if (m == 0 && pins.isEmpty()) {
+            return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
+        }
+        Arrays.sort(byHeat, 0, m);
+        // owners: a few point lookups for a settled block, one range scan when many pages qualify or pins need all
+        Owners owned = m > RANGE_SCAN_ABOVE || !pins.isEmpty() ? ownersOfBlock(host, base)
+                : ownersOf(host, base, s, byHeat, m);
+        if (owned.size == 0) {
+            // candidates must have an owner (decisions name pid + VA): only the histogram to tell
+            return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
+        }
+        int limit = config.candidatesPerBlock();
         List<Candidate> hot = new ArrayList<>();
         List<Candidate> cold = new ArrayList<>();
         List<Candidate> pinned = new ArrayList<>();
         if (fasterExists) {
-            long floor = Math.max(1, view.threshold() / 4);
-            for (int k = m - 1; k >= 0 && hot.size() < limit; k--) {
-                long h = byHeat[k] >>> 16;
-                if (h < floor) {
-                    if (sorted) {
-                        break;
-                    }
-                    continue;
+            for (int k = m - 1; k >= 0 && hot.size() < limit && (byHeat[k] >>> 16) >= floor; k--) {
+                int i = (int) (byHeat[k] & 0xFFFF);
+                if (owned.of(s.offsetAt(i)) != null) {
+                    hot.add(candidate(base, s, i, owned));
                 }
-                hot.add(candidate(base, s, (int) (byHeat[k] & 0xFFFF), owned));
             }
         }
         if (slowerExists) {
-            // stage 2 demotes only pages under the threshold; the margin covers a threshold that rises by up to two
-            // bins before the next evaluation. Threshold 1 (everything fits, or not evaluated yet): no ceiling
-            long t = view.threshold();
-            long ceiling = t <= 1 ? Long.MAX_VALUE : t * COLD_CEILING_FACTOR;
-            for (int k = 0; k < m && cold.size() < limit; k++) {
-                if ((byHeat[k] >>> 16) >= ceiling) {
-                    if (sorted) {
-                        break;
-                    }
-                    continue;
+            for (int k = 0; k < m && cold.size() < limit && (byHeat[k] >>> 16) < ceiling; k++) {
+                int i = (int) (byHeat[k] & 0xFFFF);
+                if (owned.of(s.offsetAt(i)) != null) {
+                    cold.add(candidate(base, s, i, owned));
                 }
-                cold.add(candidate(base, s, (int) (byHeat[k] & 0xFFFF), owned));
             }
         }
-        List<PolicyPin> pins = activePins(host, windowEndMs);
-        if (!pins.isEmpty() && known) {
+        if (!pins.isEmpty()) {
             for (int i = 0; i < n && pinned.size() < limit; i++) {
                 OwnerInfo o = owned.of(s.offsetAt(i));
                 if (o != null && Pins.judge(pins, o.pid(), o.vaddr(), o.cgroup(), o.comm(), s.node(), view).verdict()
@@ -164,6 +155,23 @@ final class Stage1Stores {
             }
         }
         return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, hot, cold, pinned);
+    }
+
+    /** Owners of the qualifying pages only, by point lookups, in offset order. */
+    private Owners ownersOf(String host, long base, BlockState s, long[] byHeat, int m) {
+        int[] offsets = new int[m];
+        for (int k = 0; k < m; k++) {
+            offsets[k] = s.offsetAt((int) (byHeat[k] & 0xFFFF));
+        }
+        Arrays.sort(offsets);
+        Owners out = new Owners();
+        for (int off : offsets) {
+            byte[] v = owners.get(StoreKeys.hostLong(host, base + off));
+            if (v != null) {
+                out.add(off, v);
+            }
+        }
+        return out;
     }
 
     /**
