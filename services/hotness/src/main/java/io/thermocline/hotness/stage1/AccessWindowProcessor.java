@@ -14,9 +14,11 @@ import io.thermocline.hotness.state.WindowClosed;
 import io.thermocline.hotness.state.WindowCounts;
 import io.thermocline.topics.HostPartitioning;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
@@ -151,6 +153,8 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             return;
         }
         TreeSet<Long> touched = new TreeSet<>(dirty.drain(host));
+        // blocks summarized with cold pages cut: summarized again, uncut, at the next close unless refolded then
+        Set<Long> cut = new HashSet<>();
         TreeMap<Long, TreeSet<Long>> hostOpen = open.get(host);
         if (hostOpen != null) {
             NavigableMap<Long, TreeSet<Long>> due = hostOpen.headMap(lastStart, true);
@@ -174,8 +178,12 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
                 for (Map.Entry<Long, BlockState> e : changed.entrySet()) {
                     stores.save(host, e.getKey(), e.getValue());
                     touched.remove(e.getKey());
-                    context.forward(new Record<>(hk, stores.summarize(host, e.getKey(), e.getValue(), end, epoch),
-                            end));
+                    cut.remove(e.getKey());
+                    context.forward(new Record<>(hk, stores.summarize(host, e.getKey(), e.getValue(), end, epoch,
+                            true), end));
+                    if (stores.lastCut()) {
+                        cut.add(e.getKey());
+                    }
                 }
             }
             due.clear();
@@ -184,6 +192,9 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             }
         }
         forwardDirty(host, touched, timestamp);
+        for (long block : cut) {
+            dirty.mark(host, block);
+        }
         clock.closedUpToMs = watermark;
         context.forward(new Record<>(new HostKey(host), new WindowClosed(host, lastEnd), Math.max(timestamp, lastEnd)));
     }
@@ -193,7 +204,8 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         for (long block : blocks) {
             BlockState s = stores.load(host, block);
             long end = Math.max(s.lastWindowEndMs(), 0);
-            context.forward(new Record<>(hk, stores.summarize(host, block, s, end, -1), Math.max(timestamp, end)));
+            context.forward(new Record<>(hk, stores.summarize(host, block, s, end, -1, false),
+                    Math.max(timestamp, end)));
         }
     }
 

@@ -23,8 +23,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Stage-1 state access shared by the fold, move and owner processors of one task. */
 final class Stage1Stores {
 
-    /** Cold candidates are pages under this many times the host's last hot threshold (hot ones: over 1/4 of it). */
-    static final long COLD_CEILING_FACTOR = 4;
     /** Above this many qualifying pages, one range scan over the block's owners beats a lookup per page. */
     static final int RANGE_SCAN_ABOVE = 48;
 
@@ -36,6 +34,7 @@ final class Stage1Stores {
     private String pinsHost;
     private long pinsAtMs;
     private List<PolicyPin> pinsCache = List.of();
+    private boolean lastCut;
 
     Stage1Stores(HotnessConfig config, ProcessingContext context) {
         this.config = config;
@@ -82,11 +81,14 @@ final class Stage1Stores {
     }
 
     /**
-     * Summary of one block for stage 2: heat histogram, the hottest pages if a faster tier exists,
-     * the coldest if a slower tier exists (only pages near or under the last threshold either way: a block of a
-     * settled host names few), and pages living against a pin.
+     * Summary of one block for stage 2: heat histogram, the hottest pages (over a quarter of the host's last
+     * threshold) if a faster tier exists, the coldest if a slower tier exists, and pages living against a pin.
+     * With {@code cutCold}, cold candidates are only pages under the last threshold - stage 2 demotes no other -
+     * so a settled block names few; the caller must summarize the block again, uncut, if it goes idle (stage 2
+     * keeps a summary until the next one, decaying it), see {@link #lastCut()}.
      */
-    BlockSummary summarize(String host, long block, BlockState s, long windowEndMs, long epoch) {
+    BlockSummary summarize(String host, long block, BlockState s, long windowEndMs, long epoch, boolean cutCold) {
+        lastCut = false;
         long[] hist = new long[BlockSummary.BINS];
         int n = s.size();
         for (int i = 0; i < n; i++) {
@@ -98,22 +100,22 @@ final class Stage1Stores {
         boolean known = rank >= 0;
         boolean fasterExists = !known || rank > view.minRank();
         boolean slowerExists = !known || rank < view.maxRank();
-        // stage 2 promotes only pages over the threshold and demotes only pages under it; the margins cover a
-        // threshold that moves by up to two bins before the next evaluation. Threshold 1 (everything fits, or
-        // not evaluated yet): no cold ceiling
         long t = view.threshold();
         long floor = Math.max(1, t / 4);
-        long ceiling = t <= 1 ? Long.MAX_VALUE : t * COLD_CEILING_FACTOR;
+        long ceiling = cutCold ? t : Long.MAX_VALUE;
         List<PolicyPin> pins = known ? activePins(host, windowEndMs) : List.of();
         // tracked pages that may become candidates, as (heat << 16 | index), by heat
         long[] byHeat = new long[n];
         int m = 0;
+        boolean above = false;
         for (int i = 0; i < n; i++) {
             long h = s.heatAt(i);
             if (fasterExists && h >= floor || slowerExists && h < ceiling) {
                 byHeat[m++] = (h << 16) | i;
             }
+            above |= h >= ceiling;
         }
+        lastCut = slowerExists && above;
         if (m == 0 && pins.isEmpty()) {
             return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
         }
@@ -155,6 +157,11 @@ final class Stage1Stores {
             }
         }
         return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, hot, cold, pinned);
+    }
+
+    /** Whether the last summary left cold pages out that an uncut one would name. */
+    boolean lastCut() {
+        return lastCut;
     }
 
     /** Owners of the qualifying pages only, by point lookups, in offset order. */
