@@ -158,7 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
             overrides.put(key, kv.substring(eq + 1).trim());
         }
         try {
-            Map<String, Object> check = LocalHotness.props("localhost:9092", "mock://bench-check", Path.of("unused"),
+            Map<String, Object> check = LocalHotness.serviceProps("localhost:9092", "mock://bench-check", Path.of("unused"),
                     "bench-check", 1000);
             check.putAll(overrides);
             new HotnessConfig(check); // bad values fail here, before anything starts
@@ -214,7 +214,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
 
 
-            Map<String, Object> hp = LocalHotness.props(cluster.bootstrapServers(), cluster.registryUrl(),
+            // the service's decision parameters (the latency run's emulated hosts use the emulator's), 1 s windows
+            Map<String, Object> hp = LocalHotness.serviceProps(cluster.bootstrapServers(), cluster.registryUrl(),
                     dir.resolve("hotness-throughput"), "thermocline-bench-throughput", 1000);
             hp.put(HotnessConfig.COMMIT_INTERVAL_MS, commitIntervalMs);
             hp.put(HotnessConfig.NUM_THREADS, streamThreads);

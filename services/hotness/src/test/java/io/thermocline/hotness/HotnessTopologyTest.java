@@ -19,6 +19,7 @@ import io.thermocline.hotness.state.StoreKeys;
 import io.thermocline.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -294,6 +295,62 @@ class HotnessTopologyTest {
             assertEquals(1, b.getOffset());
             assertTrue(b.getReason().toString().contains("outside block"), b.getReason().toString());
             assertEquals("io.thermocline.hotness.errors.InvalidRecordException", b.getExceptionClass().toString());
+        }
+    }
+
+    @Test
+    void aDecisionNamesTheOwnerPublishedAfterTheLastSummary() throws Exception {
+        try (Fixture f = fixture()) {
+            String h = "remap";
+            twoTiers(f, h, 1000, 1000);
+            long p = CXL + 3;
+            f.owner(h, p, 1, 0x1000, 1, 0);
+            f.samples(h, 1, 0, counts(CXL, 3, 4, 800));
+            f.tick(1);
+            assertTrue(f.drainDecisions().isEmpty(), "hot in one window only: held");
+            // the frame changes hands between two summaries of its block (stage 1 caches owners across windows)
+            f.owner(h, p, 7, 0x7000, 1, 1500);
+            List<MigrationDecision> ds = new ArrayList<>();
+            for (int w = 1; w < 3; w++) {
+                f.samples(h, 1, w, counts(CXL, 3, 4, 800));
+                f.tick(w + 1);
+                ds.addAll(f.drainDecisions());
+            }
+            // the new owner's page is hot for two windows from window 1: promoted then, under its own pid and VA
+            assertEquals(1, ds.size(), ds.toString());
+            MigrationDecision d = ds.get(0);
+            assertEquals(DecisionReason.PROMOTE_HOT, d.getReason());
+            assertEquals(p, d.getPfn());
+            assertEquals(7, d.getPid());
+            assertEquals(0x7000, d.getVaddr());
+        }
+    }
+
+    @Test
+    void pagesOfABlockThatWentIdleHotAreDemotedOnceCold() throws Exception {
+        try (Fixture f = fixture()) {
+            String h = "idle";
+            // full DRAM of 10 pages
+            f.node(h, 0, TierKind.DRAM, 0, 10, 0, 0, 10, 20);
+            f.node(h, 1, TierKind.CXL, 1, 1000, 900, 0, 20, 10);
+            owners(f, h, DRAM, 0, 5, 1, 0);
+            owners(f, h, CXL, 0, 8, 2, 1);
+            // a DRAM block hot for two windows (summaries name no cold page of it), then never sampled again
+            for (int w = 0; w < 2; w++) {
+                Map<Long, Integer> c = counts(DRAM, 0, 5, 800);
+                f.samples(h, 0, w, c);
+                f.tick(w + 1);
+            }
+            f.drainDecisions();
+            // a new hot set on CXL wants the DRAM frames of the idle pages as they cool
+            Set<Long> demoted = new java.util.TreeSet<>();
+            for (int w = 2; w < 12; w++) {
+                f.samples(h, 1, w, counts(CXL, 0, 8, 800));
+                f.tick(w + 1);
+                demoted.addAll(pfns(f.drainDecisions(), h, DecisionReason.DEMOTE_COLD));
+            }
+            assertFalse(demoted.isEmpty(), "no page of the idle block was demoted");
+            assertTrue(counts(DRAM, 0, 5, 1).keySet().containsAll(demoted), demoted.toString());
         }
     }
 

@@ -37,6 +37,14 @@ public final class LocalHotness {
         return hp;
     }
 
+    /** As {@link #props}, with the service's default decision parameters instead of the emulator's. */
+    public static Map<String, Object> serviceProps(String bootstrap, String registryUrl, Path stateDir, String appId,
+                                                   long windowMs) {
+        Map<String, Object> hp = props(bootstrap, registryUrl, stateDir, appId, windowMs);
+        hp.keySet().removeAll(ThermoclinePolicy.EMULATOR_POLICY_KEYS);
+        return hp;
+    }
+
     /** Local runs start their own broker under {@code dir/cluster}: a directory holding one is refused. */
     public static void requireFreshWorkDir(picocli.CommandLine cl, Path dir) {
         if (java.nio.file.Files.exists(dir.resolve("cluster"))) {

@@ -68,6 +68,11 @@ public final class ThermoclinePolicy implements PlacementPolicy {
     public static final String NAME = "thermocline";
     private static final int PEBS_PERIOD = 8;
 
+    /** Decision parameters {@link #emulatorDefaults} tunes for emulated hosts (the rest is plumbing). */
+    public static final Set<String> EMULATOR_POLICY_KEYS = Set.of(HotnessConfig.CANDIDATES_PER_BLOCK,
+            HotnessConfig.DECAY_FACTOR, HotnessConfig.PROMOTE_MIN_HOT_WINDOWS, HotnessConfig.COOLDOWN_WINDOWS,
+            HotnessConfig.FAST_HEADROOM, HotnessConfig.DEMOTE_MAX_HEAT_RATIO, HotnessConfig.RATE_LIMIT_MBPS);
+
     /** Settings for the emulated host: whole blocks as candidates, one window per epoch. */
     public static Map<String, Object> emulatorDefaults(long epochMs) {
         Map<String, Object> m = new HashMap<>();

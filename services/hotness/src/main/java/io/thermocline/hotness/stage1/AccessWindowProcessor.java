@@ -152,7 +152,13 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             clock.closedUpToMs = watermark; // no window boundary passed
             return;
         }
-        TreeSet<Long> touched = new TreeSet<>(dirty.drain(host));
+        TreeSet<Long> touched = new TreeSet<>();
+        for (DirtyBlocks.Dirty d : dirty.drain(host)) {
+            touched.add(d.block());
+            if (d.ownersChanged()) {
+                stores.forgetOwners(host, d.block());
+            }
+        }
         // blocks summarized with cold pages cut: summarized again, uncut, at the next close unless refolded then
         Set<Long> cut = new HashSet<>();
         TreeMap<Long, TreeSet<Long>> hostOpen = open.get(host);
@@ -193,7 +199,7 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         }
         forwardDirty(host, touched, timestamp);
         for (long block : cut) {
-            dirty.mark(host, block);
+            dirty.markCut(host, block);
         }
         clock.closedUpToMs = watermark;
         context.forward(new Record<>(new HostKey(host), new WindowClosed(host, lastEnd), Math.max(timestamp, lastEnd)));

@@ -13,7 +13,10 @@ import io.thermocline.hotness.state.OwnerInfo;
 import io.thermocline.hotness.state.StoreKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
@@ -23,8 +26,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Stage-1 state access shared by the fold, move and owner processors of one task. */
 final class Stage1Stores {
 
-    /** Above this many qualifying pages, one range scan over the block's owners beats a lookup per page. */
-    static final int RANGE_SCAN_ABOVE = 48;
+    /**
+     * Above this many qualifying pages, one range scan over the block's owners beats a lookup per page (a lookup
+     * costs about four iterator steps through the record cache and RocksDB).
+     */
+    static final int RANGE_SCAN_ABOVE = 128;
+    /** Owner entries (known owners and known absences) the cache of one task's window processor holds at most. */
+    static final int MAX_CACHED_OWNERS = 1 << 16;
 
     private final HotnessConfig config;
     private final ProcessingContext context;
@@ -35,6 +43,9 @@ final class Stage1Stores {
     private long pinsAtMs;
     private List<PolicyPin> pinsCache = List.of();
     private boolean lastCut;
+    /** Owners looked up for earlier summaries, per block, least recently used first; see {@link #forgetOwners}. */
+    private final LinkedHashMap<Bytes, Owners> ownerCache = new LinkedHashMap<>();
+    private long cachedOwners;
 
     Stage1Stores(HotnessConfig config, ProcessingContext context) {
         this.config = config;
@@ -120,10 +131,10 @@ final class Stage1Stores {
             return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
         }
         Arrays.sort(byHeat, 0, m);
-        // owners: a few point lookups for a settled block, one range scan when many pages qualify or pins need all
-        Owners owned = m > RANGE_SCAN_ABOVE || !pins.isEmpty() ? ownersOfBlock(host, base)
-                : ownersOf(host, base, s, byHeat, m);
-        if (owned.size == 0) {
+        // owners: cached from earlier windows, a few point lookups, or one range scan when many pages qualify or
+        // pins need all
+        Owners owned = owners(host, block, s, byHeat, m, !pins.isEmpty());
+        if (!owned.anyOwner()) {
             // candidates must have an owner (decisions name pid + VA): only the histogram to tell
             return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
         }
@@ -164,49 +175,72 @@ final class Stage1Stores {
         return lastCut;
     }
 
-    /** Owners of the qualifying pages only, by point lookups, in offset order. */
-    private Owners ownersOf(String host, long base, BlockState s, long[] byHeat, int m) {
-        int[] offsets = new int[m];
-        for (int k = 0; k < m; k++) {
-            offsets[k] = s.offsetAt((int) (byHeat[k] & 0xFFFF));
-        }
-        Arrays.sort(offsets);
-        Owners out = new Owners();
-        for (int off : offsets) {
-            byte[] v = owners.get(StoreKeys.hostLong(host, base + off));
-            if (v != null) {
-                out.add(off, v);
-            }
-        }
-        return out;
-    }
-
     /**
-     * Owners of one block's frames by offset in the block, ascending (the range scan's order), kept as stored
-     * bytes: only the few that become candidates are decoded.
+     * What is known of one block's owners, by offset in the block, ascending: the stored bytes ({@code null}: no
+     * owner), decoded only for pages that become candidates. {@code complete}: every offset is known (absent = no
+     * owner).
      */
     private static final class Owners {
         int size;
         int[] offsets = new int[16];
         byte[][] raw = new byte[16][];
         OwnerInfo[] infos = new OwnerInfo[16];
+        boolean complete;
 
+        /** Appends in ascending offset order (the range scan's). */
         void add(int offset, byte[] value) {
             if (size > 0 && offset <= offsets[size - 1]) {
                 throw new IllegalStateException("owner store range scan out of key order at offset " + offset);
             }
-            if (size == offsets.length) {
-                offsets = Arrays.copyOf(offsets, size * 2);
-                raw = Arrays.copyOf(raw, size * 2);
-                infos = Arrays.copyOf(infos, size * 2);
-            }
+            grow(size + 1);
             offsets[size] = offset;
             raw[size++] = value;
         }
 
+        /** Merges lookups of offsets not known yet (ascending, disjoint from the known ones). */
+        void merge(int[] more, byte[][] values, int n) {
+            grow(size + n);
+            int i = size - 1;
+            int j = n - 1;
+            for (int k = size + n - 1; j >= 0; k--) {
+                if (i >= 0 && offsets[i] > more[j]) {
+                    offsets[k] = offsets[i];
+                    raw[k] = raw[i];
+                    infos[k] = infos[i--];
+                } else {
+                    offsets[k] = more[j];
+                    raw[k] = values[j--];
+                    infos[k] = null;
+                }
+            }
+            size += n;
+        }
+
+        private void grow(int need) {
+            if (need > offsets.length) {
+                int cap = Math.max(need, offsets.length * 2);
+                offsets = Arrays.copyOf(offsets, cap);
+                raw = Arrays.copyOf(raw, cap);
+                infos = Arrays.copyOf(infos, cap);
+            }
+        }
+
+        boolean knows(int offset) {
+            return complete || Arrays.binarySearch(offsets, 0, size, offset) >= 0;
+        }
+
+        boolean anyOwner() {
+            for (int i = 0; i < size; i++) {
+                if (raw[i] != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         OwnerInfo of(int offset) {
             int i = Arrays.binarySearch(offsets, 0, size, offset);
-            if (i < 0) {
+            if (i < 0 || raw[i] == null) {
                 return null;
             }
             if (infos[i] == null) {
@@ -226,7 +260,66 @@ final class Stage1Stores {
                 out.add((int) (StoreKeys.longPart(kv.key) - base), kv.value);
             }
         }
+        out.complete = true;
         return out;
+    }
+
+    /**
+     * Owners of the qualifying pages (all of the block's when {@code all}), from the cache of earlier summaries
+     * where known, else by point lookups, or one range scan when many are unknown.
+     */
+    private Owners owners(String host, long block, BlockState s, long[] byHeat, int m, boolean all) {
+        long base = block << shift();
+        Bytes key = StoreKeys.hostLong(host, block);
+        Owners known = ownerCache.remove(key); // re-inserted below: most recently used last
+        if (known != null) {
+            cachedOwners -= known.size;
+        }
+        int[] need = new int[m];
+        int u = 0;
+        if (known == null || !known.complete) {
+            for (int k = 0; k < m; k++) {
+                int off = s.offsetAt((int) (byHeat[k] & 0xFFFF));
+                if (known == null || !known.knows(off)) {
+                    need[u++] = off;
+                }
+            }
+        }
+        if (all && (known == null || !known.complete) || u > RANGE_SCAN_ABOVE) {
+            known = ownersOfBlock(host, base);
+        } else if (u > 0) {
+            Arrays.sort(need, 0, u);
+            byte[][] values = new byte[u][];
+            for (int k = 0; k < u; k++) {
+                values[k] = owners.get(StoreKeys.hostLong(host, base + need[k]));
+            }
+            if (known == null) {
+                known = new Owners();
+            }
+            known.merge(need, values, u);
+        } else if (known == null) {
+            known = new Owners();
+        }
+        ownerCache.put(key, known);
+        cachedOwners += known.size;
+        Iterator<Map.Entry<Bytes, Owners>> eldest = ownerCache.entrySet().iterator();
+        while (cachedOwners > MAX_CACHED_OWNERS && eldest.hasNext()) {
+            Owners gone = eldest.next().getValue();
+            if (gone == known) {
+                break;
+            }
+            cachedOwners -= gone.size;
+            eldest.remove();
+        }
+        return known;
+    }
+
+    /** The block's owners changed (owner record, move): what the cache knows of them is stale. */
+    void forgetOwners(String host, long block) {
+        Owners gone = ownerCache.remove(StoreKeys.hostLong(host, block));
+        if (gone != null) {
+            cachedOwners -= gone.size;
+        }
     }
 
     /** Pins of the host at a time; summaries of one close share the answer. */
