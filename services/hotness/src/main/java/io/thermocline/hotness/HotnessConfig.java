@@ -143,10 +143,49 @@ public final class HotnessConfig extends AbstractConfig {
             .define(MOVE_TTL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
                     "How long a moved frame's forwarding and staleness are kept; 0 = 4 windows + grace.");
 
+    // read once: AbstractConfig's getters record every key use in a synchronized set, and the decision rules ask
+    // for these per candidate
+    private final long windowMs;
+    private final long windowAdvanceMs;
+    private final long windowGraceMs;
+    private final int blockShift;
+    private final double decayFactor;
+    private final int candidatesPerBlock;
+    private final double fastHeadroom;
+    private final double fastWatermark;
+    private final double rateLimitBytesPerMs;
+    private final int promoteMinHotWindows;
+    private final int exchangeMinHotWindows;
+    private final int cooldownWindows;
+    private final double demoteMaxHeatRatio;
+    private final long decisionDeadlineMs;
+    private final long moveTtlMs;
+    private final long hostSkewMaxMs;
+    private final int partitions;
+
     public HotnessConfig(Map<?, ?> props) {
         super(DEF, props, false);
-        if (windowAdvanceMs() > windowMs()) {
-            throw new ConfigException(WINDOW_ADVANCE_MS, windowAdvanceMs(), "must be <= " + WINDOW_MS);
+        windowMs = getLong(WINDOW_MS);
+        long advance = getLong(WINDOW_ADVANCE_MS);
+        windowAdvanceMs = advance == 0 ? windowMs : advance;
+        windowGraceMs = getLong(WINDOW_GRACE_MS);
+        blockShift = getInt(BLOCK_SHIFT);
+        decayFactor = getDouble(DECAY_FACTOR);
+        candidatesPerBlock = getInt(CANDIDATES_PER_BLOCK);
+        fastHeadroom = getDouble(FAST_HEADROOM);
+        fastWatermark = getDouble(FAST_WATERMARK);
+        rateLimitBytesPerMs = getDouble(RATE_LIMIT_MBPS) * 1_000_000.0 / 1000.0;
+        promoteMinHotWindows = getInt(PROMOTE_MIN_HOT_WINDOWS);
+        exchangeMinHotWindows = getInt(EXCHANGE_MIN_HOT_WINDOWS);
+        cooldownWindows = getInt(COOLDOWN_WINDOWS);
+        demoteMaxHeatRatio = getDouble(DEMOTE_MAX_HEAT_RATIO);
+        decisionDeadlineMs = getLong(DECISION_DEADLINE_MS);
+        long ttl = getLong(MOVE_TTL_MS);
+        moveTtlMs = ttl == 0 ? 4 * windowMs + windowGraceMs : ttl;
+        hostSkewMaxMs = getLong(HOST_SKEW_MAX_MS);
+        partitions = getInt(PARTITIONS);
+        if (windowAdvanceMs > windowMs) {
+            throw new ConfigException(WINDOW_ADVANCE_MS, windowAdvanceMs, "must be <= " + WINDOW_MS);
         }
     }
 
@@ -177,16 +216,15 @@ public final class HotnessConfig extends AbstractConfig {
     }
 
     public long windowMs() {
-        return getLong(WINDOW_MS);
+        return windowMs;
     }
 
     public long windowAdvanceMs() {
-        long a = getLong(WINDOW_ADVANCE_MS);
-        return a == 0 ? windowMs() : a;
+        return windowAdvanceMs;
     }
 
     public long windowGraceMs() {
-        return getLong(WINDOW_GRACE_MS);
+        return windowGraceMs;
     }
 
     public Duration window() {
@@ -194,56 +232,55 @@ public final class HotnessConfig extends AbstractConfig {
     }
 
     public int blockShift() {
-        return getInt(BLOCK_SHIFT);
+        return blockShift;
     }
 
     public double decayFactor() {
-        return getDouble(DECAY_FACTOR);
+        return decayFactor;
     }
 
     public int candidatesPerBlock() {
-        return getInt(CANDIDATES_PER_BLOCK);
+        return candidatesPerBlock;
     }
 
     public double fastHeadroom() {
-        return getDouble(FAST_HEADROOM);
+        return fastHeadroom;
     }
 
     public double fastWatermark() {
-        return getDouble(FAST_WATERMARK);
+        return fastWatermark;
     }
 
     public double rateLimitBytesPerMs() {
-        return getDouble(RATE_LIMIT_MBPS) * 1_000_000.0 / 1000.0;
+        return rateLimitBytesPerMs;
     }
 
     public int promoteMinHotWindows() {
-        return getInt(PROMOTE_MIN_HOT_WINDOWS);
+        return promoteMinHotWindows;
     }
 
     public int exchangeMinHotWindows() {
-        return getInt(EXCHANGE_MIN_HOT_WINDOWS);
+        return exchangeMinHotWindows;
     }
 
     public int cooldownWindows() {
-        return getInt(COOLDOWN_WINDOWS);
+        return cooldownWindows;
     }
 
     public double demoteMaxHeatRatio() {
-        return getDouble(DEMOTE_MAX_HEAT_RATIO);
+        return demoteMaxHeatRatio;
     }
 
     public long decisionDeadlineMs() {
-        return getLong(DECISION_DEADLINE_MS);
+        return decisionDeadlineMs;
     }
 
     public long moveTtlMs() {
-        long t = getLong(MOVE_TTL_MS);
-        return t == 0 ? 4 * windowMs() + windowGraceMs() : t;
+        return moveTtlMs;
     }
 
     public long hostSkewMaxMs() {
-        return getLong(HOST_SKEW_MAX_MS);
+        return hostSkewMaxMs;
     }
 
     public boolean accessRepartition() {
@@ -251,7 +288,7 @@ public final class HotnessConfig extends AbstractConfig {
     }
 
     public int partitions() {
-        return getInt(PARTITIONS);
+        return partitions;
     }
 
     public boolean inMemoryStores() {

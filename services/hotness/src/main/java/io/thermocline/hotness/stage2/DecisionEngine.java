@@ -69,6 +69,13 @@ public final class DecisionEngine {
         int staleGeneration(long pfn);
     }
 
+    /** Hottest first, then by PFN (deterministic decisions). */
+    private static final Comparator<Page> HOTTEST_FIRST = (a, b) -> a.heat() != b.heat()
+            ? Long.compare(b.heat(), a.heat()) : Long.compare(a.c().pfn(), b.c().pfn());
+    /** Coldest first, then by PFN. */
+    private static final Comparator<Page> COLDEST_FIRST = (a, b) -> a.heat() != b.heat()
+            ? Long.compare(a.heat(), b.heat()) : Long.compare(a.c().pfn(), b.c().pfn());
+
     private final HotnessConfig config;
 
     public DecisionEngine(HotnessConfig config) {
@@ -209,13 +216,13 @@ public final class DecisionEngine {
         // keep streaks of pages not seen this time for one more window (their block may not have been refolded)
         hs.hotStreak.values().removeIf(st -> st.lastWindow() < window - 2);
         hs.hotStreak.putAll(streaks);
-        promote.sort(Comparator.comparingLong(Page::heat).reversed().thenComparingLong(p -> p.c().pfn()));
+        promote.sort(HOTTEST_FIRST);
 
         // 3. demotion candidates per node, coldest first
         Map<Integer, Deque<Page>> coldByNode = new TreeMap<>();
         seen.clear();
         List<Page> coldSorted = new ArrayList<>(cold);
-        coldSorted.sort(Comparator.comparingLong(Page::heat).thenComparingLong(p -> p.c().pfn()));
+        coldSorted.sort(COLDEST_FIRST);
         for (Page p : coldSorted) {
             long pfn = p.c().pfn();
             if (!seen.add(pfn) || p.heat() >= threshold || view.rankOf(p.node()) >= view.maxRank()) {

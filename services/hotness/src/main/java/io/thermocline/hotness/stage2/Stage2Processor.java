@@ -1,5 +1,6 @@
 package io.thermocline.hotness.stage2;
 
+import io.thermocline.avro.decision.DecisionReason;
 import io.thermocline.avro.decision.MigrationDecision;
 import io.thermocline.avro.keys.HostKey;
 import io.thermocline.hotness.HotnessConfig;
@@ -13,6 +14,7 @@ import io.thermocline.hotness.state.Stage2Event;
 import io.thermocline.hotness.state.StoreKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.thermocline.metrics.ThermoclineMetrics;
@@ -48,6 +51,8 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
     private KeyValueStore<String, byte[]> hostStates;
     private KeyValueStore<String, byte[]> views;
     private KeyValueStore<Bytes, byte[]> stale;
+    /** Registered once per reason, not looked up in the registry for every decision. */
+    private final Map<DecisionReason, Counter> decisionCounters = new EnumMap<>(DecisionReason.class);
 
     /** Hot threshold per host for the {@code thermocline.hotness.hot.threshold} gauge (shared by the JVM's tasks). */
     private static final Map<String, Long> THRESHOLDS = new ConcurrentHashMap<>();
@@ -124,8 +129,8 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         HostKey key = new HostKey(host);
         for (MigrationDecision d : r.decisions()) {
             context.forward(new Record<>(key, d, nowMs));
-            ThermoclineMetrics.DECISIONS_METER.counter(Metrics.globalRegistry, ThermoclineMetrics.TAG_REASON,
-                    d.getReason().name()).increment();
+            decisionCounters.computeIfAbsent(d.getReason(), r -> ThermoclineMetrics.DECISIONS_METER.counter(
+                    Metrics.globalRegistry, ThermoclineMetrics.TAG_REASON, r.name())).increment();
         }
         if (THRESHOLDS.put(host, r.thresholdHeat()) == null) {
             Gauge.builder(ThermoclineMetrics.HOT_THRESHOLD, THRESHOLDS, m -> m.getOrDefault(host, 0L))
