@@ -129,8 +129,8 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         HostKey key = new HostKey(host);
         for (MigrationDecision d : r.decisions()) {
             context.forward(new Record<>(key, d, nowMs));
-            decisionCounters.computeIfAbsent(d.getReason(), r -> ThermoclineMetrics.DECISIONS_METER.counter(
-                    Metrics.globalRegistry, ThermoclineMetrics.TAG_REASON, r.name())).increment();
+            decisionCounters.computeIfAbsent(d.getReason(), reason -> ThermoclineMetrics.DECISIONS_METER.counter(
+                    Metrics.globalRegistry, ThermoclineMetrics.TAG_REASON, reason.name())).increment();
         }
         if (THRESHOLDS.put(host, r.thresholdHeat()) == null) {
             Gauge.builder(ThermoclineMetrics.HOT_THRESHOLD, THRESHOLDS, m -> m.getOrDefault(host, 0L))
