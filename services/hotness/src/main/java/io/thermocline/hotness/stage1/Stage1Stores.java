@@ -33,6 +33,8 @@ final class Stage1Stores {
     static final int RANGE_SCAN_ABOVE = 128;
     /** Owner entries (known owners and known absences) the cache of one task's window processor holds at most. */
     static final int MAX_CACHED_OWNERS = 1 << 16;
+    /** Blocks the cache holds at most (those known to have no owner hold no entry). */
+    static final int MAX_CACHED_BLOCKS = 1 << 16;
 
     private final HotnessConfig config;
     private final ProcessingContext context;
@@ -115,7 +117,7 @@ final class Stage1Stores {
         long floor = Math.max(1, t / 4);
         long ceiling = cutCold ? t : Long.MAX_VALUE;
         List<PolicyPin> pins = known ? activePins(host, windowEndMs) : List.of();
-        // tracked pages that may become candidates, as (heat << 16 | index), by heat
+        // tracked pages that may become candidates, as (heat << 16 | index); sorted by heat once owners are known
         long[] byHeat = new long[n];
         int m = 0;
         boolean above = false;
@@ -126,18 +128,22 @@ final class Stage1Stores {
             }
             above |= h >= ceiling;
         }
-        lastCut = slowerExists && above;
+        boolean cut = slowerExists && above;
         if (m == 0 && pins.isEmpty()) {
+            Owners cached = ownerCache.get(StoreKeys.hostLong(host, block));
+            lastCut = cut && (cached == null || !cached.complete || cached.anyOwner());
             return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
         }
-        Arrays.sort(byHeat, 0, m);
         // owners: cached from earlier windows, a few point lookups, or one range scan when many pages qualify or
         // pins need all
         Owners owned = owners(host, block, s, byHeat, m, !pins.isEmpty());
         if (!owned.anyOwner()) {
             // candidates must have an owner (decisions name pid + VA): only the histogram to tell
+            lastCut = cut && !owned.complete;
             return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
         }
+        lastCut = cut;
+        Arrays.sort(byHeat, 0, m);
         int limit = config.candidatesPerBlock();
         List<Candidate> hot = new ArrayList<>();
         List<Candidate> cold = new ArrayList<>();
@@ -303,7 +309,7 @@ final class Stage1Stores {
         ownerCache.put(key, known);
         cachedOwners += known.size;
         Iterator<Map.Entry<Bytes, Owners>> eldest = ownerCache.entrySet().iterator();
-        while (cachedOwners > MAX_CACHED_OWNERS && eldest.hasNext()) {
+        while ((cachedOwners > MAX_CACHED_OWNERS || ownerCache.size() > MAX_CACHED_BLOCKS) && eldest.hasNext()) {
             Owners gone = eldest.next().getValue();
             if (gone == known) {
                 break;
