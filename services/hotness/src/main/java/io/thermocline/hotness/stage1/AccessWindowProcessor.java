@@ -152,6 +152,7 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             clock.closedUpToMs = watermark; // no window boundary passed
             return;
         }
+        stores.forgetView();
         TreeSet<Long> touched = new TreeSet<>();
         for (DirtyBlocks.Dirty d : dirty.drain(host)) {
             touched.add(d.block());

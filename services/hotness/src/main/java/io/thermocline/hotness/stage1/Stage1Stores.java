@@ -45,6 +45,8 @@ final class Stage1Stores {
     private long pinsAtMs;
     private List<PolicyPin> pinsCache = List.of();
     private boolean lastCut;
+    private String viewHost;
+    private HostView viewCache;
     /** Owners looked up for earlier summaries, per block, least recently used first; see {@link #forgetOwners}. */
     private final LinkedHashMap<Bytes, Owners> ownerCache = new LinkedHashMap<>();
     private long cachedOwners;
@@ -94,6 +96,24 @@ final class Stage1Stores {
     }
 
     /**
+     * The host's view for the summaries of one window close, read once: stage 2 changes it only when it evaluates,
+     * after the close's summaries. Call {@link #forgetView} when a close begins.
+     */
+    private HostView closeView(String host) {
+        if (!host.equals(viewHost)) {
+            viewCache = view(host);
+            viewHost = host;
+        }
+        return viewCache;
+    }
+
+    /** A window close begins: the views read for the last one may be stale. */
+    void forgetView() {
+        viewHost = null;
+        viewCache = null;
+    }
+
+    /**
      * Summary of one block for stage 2: heat histogram, the hottest pages (over a quarter of the host's last
      * threshold) if a faster tier exists, the coldest if a slower tier exists, and pages living against a pin.
      * With {@code cutCold}, cold candidates are only pages under the last threshold - stage 2 demotes no other -
@@ -108,7 +128,7 @@ final class Stage1Stores {
             hist[Heat16.bin(s.heatAt(i))]++;
         }
         long base = block << shift();
-        HostView view = view(host);
+        HostView view = closeView(host);
         int rank = view.rankOf(s.node());
         boolean known = rank >= 0;
         boolean fasterExists = !known || rank > view.minRank();
