@@ -34,9 +34,12 @@ class BenchCommandIT {
         assertTrue(b.get("pipelineBrokerCpuSeconds").asDouble() > 0, b.toString());
         assertEquals(2, b.get("pipelineWarmupPasses").asInt());
         // with owners and node stats for the load, stage 2 decides during the throughput run (400 k samples of
-        // 2 hosts x 64 blocks are 6 windows: pages hot in two consecutive closed windows get promoted)
+        // 2 hosts x 64 blocks are 6 windows: CXL pages whose hot burst began in window 1 or later are promoted
+        // after two hot windows, DRAM pages cooled by the churn demoted to make room)
         assertTrue(b.get("owners").asBoolean());
         assertTrue(b.get("pipelineDecisions").asLong() > 0, b.toString());
+        assertEquals(0.01, b.get("churn").asDouble(), 1e-12);
+        assertEquals(b.get("pipelineDecisions").asDouble() / 400000, b.get("decisionsPerSample").asDouble(), 1e-12);
         assertEquals("5", b.get("settings").get("streams.producer.linger.ms").asText());
     }
 
@@ -48,5 +51,7 @@ class BenchCommandIT {
         assertTrue(set.exitCode() != 0 && set.err().contains("no.such.key"), set.toString());
         CliRun value = CliRun.run("bench", "--report-json", "x.json", "--set", "window.ms=-1");
         assertTrue(value.exitCode() != 0 && value.err().contains("window.ms"), value.toString());
+        CliRun churn = CliRun.run("bench", "--report-json", "x.json", "--churn", "2");
+        assertTrue(churn.exitCode() != 0 && churn.err().contains("--churn"), churn.toString());
     }
 }
