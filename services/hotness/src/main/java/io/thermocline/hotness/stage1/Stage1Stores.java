@@ -171,16 +171,18 @@ final class Stage1Stores {
         if (fasterExists) {
             for (int k = m - 1; k >= 0 && hot.size() < limit && (byHeat[k] >>> 16) >= floor; k--) {
                 int i = (int) (byHeat[k] & 0xFFFF);
-                if (owned.of(s.offsetAt(i)) != null) {
-                    hot.add(candidate(base, s, i, owned));
+                OwnerInfo o = owned.of(s.offsetAt(i));
+                if (o != null) {
+                    hot.add(candidate(base, s, i, o));
                 }
             }
         }
         if (slowerExists) {
             for (int k = 0; k < m && cold.size() < limit && (byHeat[k] >>> 16) < ceiling; k++) {
                 int i = (int) (byHeat[k] & 0xFFFF);
-                if (owned.of(s.offsetAt(i)) != null) {
-                    cold.add(candidate(base, s, i, owned));
+                OwnerInfo o = owned.of(s.offsetAt(i));
+                if (o != null) {
+                    cold.add(candidate(base, s, i, o));
                 }
             }
         }
@@ -189,7 +191,7 @@ final class Stage1Stores {
                 OwnerInfo o = owned.of(s.offsetAt(i));
                 if (o != null && Pins.judge(pins, o.pid(), o.vaddr(), o.cgroup(), o.comm(), s.node(), view).verdict()
                         == Pins.Verdict.VIOLATED) {
-                    pinned.add(candidate(base, s, i, owned));
+                    pinned.add(candidate(base, s, i, o));
                 }
             }
         }
@@ -358,8 +360,7 @@ final class Stage1Stores {
         return pinsCache;
     }
 
-    private static Candidate candidate(long base, BlockState s, int i, Owners owned) {
-        OwnerInfo o = owned.of(s.offsetAt(i));
+    private static Candidate candidate(long base, BlockState s, int i, OwnerInfo o) {
         return new Candidate(base + s.offsetAt(i), s.genAt(i), s.heatAt(i), o.pid(), o.vaddr(), o.folioOrder(),
                 o.cgroup(), o.comm());
     }

@@ -14,8 +14,12 @@ import io.thermocline.hotness.state.Stage2Event;
 import io.thermocline.hotness.state.StoreKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +55,12 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
     private KeyValueStore<String, byte[]> hostStates;
     private KeyValueStore<String, byte[]> views;
     private KeyValueStore<Bytes, byte[]> stale;
+    /** Decoded summaries this processor holds at most (see {@link #summariesOf}). */
+    static final int MAX_CACHED_SUMMARIES = 1 << 14;
+    /** Host to its summaries by block, least recently evaluated host first. */
+    private final LinkedHashMap<String, TreeMap<Long, BlockSummary>> hostSummaries = new LinkedHashMap<>(16, 0.75f,
+            true);
+    private long cachedSummaries;
     /** Registered once per reason, not looked up in the registry for every decision. */
     private final Map<DecisionReason, Counter> decisionCounters = new EnumMap<>(DecisionReason.class);
 
@@ -69,6 +79,8 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         this.hostStates = context.getStateStore(HotnessTopology.HOST_STATE_STORE);
         this.views = context.getStateStore(HotnessTopology.HOST_VIEW_STORE);
         this.stale = context.getStateStore(HotnessTopology.STALE_STORE);
+        hostSummaries.clear(); // a revived task starts from its restored stores
+        cachedSummaries = 0;
     }
 
     @Override
@@ -76,10 +88,17 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         Stage2Event e = record.value();
         if (e instanceof BlockSummary s) {
             Bytes key = StoreKeys.hostLong(s.host(), s.block());
+            TreeMap<Long, BlockSummary> cached = hostSummaries.get(s.host());
             if (s.pageCount() == 0 && s.pinned().isEmpty()) {
                 summaries.delete(key);
+                if (cached != null && cached.remove(s.block()) != null) {
+                    cachedSummaries--;
+                }
             } else {
                 summaries.put(key, s.toBytes());
+                if (cached != null && cached.put(s.block(), s) == null) {
+                    cachedSummaries++;
+                }
             }
         } else if (e instanceof MoveNotice m) {
             stale.put(StoreKeys.hostLong(m.host(), m.oldPfn()), ByteBuffer.allocate(STALE_BYTES)
@@ -109,17 +128,43 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
         return live;
     }
 
-    private void evaluate(String host, long nowMs) {
-        HostState hs = HostState.fromBytes(hostStates.get(host));
-        HostView view = HostView.fromBytes(views.get(host));
-        List<BlockSummary> blocks = new ArrayList<>();
+    /**
+     * The host's newest summary per block, in block order: decoded from the store at the host's first evaluation
+     * since init, then kept up to date by {@link #process} (the only writer of the store), as long as the cache
+     * holds fewer than {@value #MAX_CACHED_SUMMARIES} summaries (least recently evaluated hosts leave first).
+     */
+    private Collection<BlockSummary> summariesOf(String host) {
+        TreeMap<Long, BlockSummary> cached = hostSummaries.get(host);
+        if (cached != null) {
+            return cached.values();
+        }
+        TreeMap<Long, BlockSummary> blocks = new TreeMap<>();
         try (KeyValueIterator<Bytes, byte[]> it = summaries.prefixScan(StoreKeys.hostPrefix(host),
                 new BytesSerializer())) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                blocks.add(BlockSummary.fromBytes(kv.value));
+                blocks.put(StoreKeys.longPart(kv.key), BlockSummary.fromBytes(kv.value));
             }
         }
+        if (blocks.size() <= MAX_CACHED_SUMMARIES) {
+            hostSummaries.put(host, blocks);
+            cachedSummaries += blocks.size();
+            Iterator<TreeMap<Long, BlockSummary>> eldest = hostSummaries.values().iterator();
+            while (cachedSummaries > MAX_CACHED_SUMMARIES && eldest.hasNext()) {
+                TreeMap<Long, BlockSummary> gone = eldest.next();
+                if (gone != blocks) {
+                    cachedSummaries -= gone.size();
+                    eldest.remove();
+                }
+            }
+        }
+        return blocks.values();
+    }
+
+    private void evaluate(String host, long nowMs) {
+        HostState hs = HostState.fromBytes(hostStates.get(host));
+        HostView view = HostView.fromBytes(views.get(host));
+        Collection<BlockSummary> blocks = summariesOf(host);
         Map<Long, Integer> moved = staleFrames(host, nowMs);
         DecisionEngine.Result r = engine.evaluate(host, nowMs, view, hs,
                 blocks, Pins.active(context, HotnessTopology.PINS_STORE, host, nowMs),
