@@ -31,8 +31,11 @@ final class Stage1Stores {
      * costs about four iterator steps through the record cache and RocksDB).
      */
     static final int RANGE_SCAN_ABOVE = 128;
-    /** Owner entries (known owners and known absences) the cache of one task's window processor holds at most. */
-    static final int MAX_CACHED_OWNERS = 1 << 16;
+    /**
+     * Owner entries (known owners and known absences) the cache of one task's window processor holds at most;
+     * an entry is the stored value (tens of bytes) and, once its page was a candidate, the decoded owner.
+     */
+    static final int MAX_CACHED_OWNERS = 1 << 17;
     /** Blocks the cache holds at most (those known to have no owner hold no entry). */
     static final int MAX_CACHED_BLOCKS = 1 << 16;
 
@@ -313,8 +316,22 @@ final class Stage1Stores {
                 }
             }
         }
-        if (all && (known == null || !known.complete) || u > RANGE_SCAN_ABOVE) {
+        if (all && (known == null || !known.complete)) {
             known = ownersOfBlock(host, base);
+        } else if (u > RANGE_SCAN_ABOVE) {
+            // many unknown (a block's first summary): one scan, but keep only the pages asked about - once the
+            // threshold is known a block has few candidates, and a whole block's owners would crowd the cache
+            Owners scanned = ownersOfBlock(host, base);
+            Arrays.sort(need, 0, u);
+            byte[][] values = new byte[u][];
+            for (int k = 0; k < u; k++) {
+                int i = Arrays.binarySearch(scanned.offsets, 0, scanned.size, need[k]);
+                values[k] = i >= 0 ? scanned.raw[i] : null;
+            }
+            if (known == null) {
+                known = new Owners();
+            }
+            known.merge(need, values, u);
         } else if (u > 0) {
             Arrays.sort(need, 0, u);
             byte[][] values = new byte[u][];

@@ -144,7 +144,7 @@ public final class DecisionEngine {
         judged.addAll(hot);
         judged.addAll(cold);
         Set<Long> pinnedPfns = new HashSet<>();
-        for (Page p : judged) {
+        for (Page p : pins.isEmpty() ? List.<Page>of() : judged) {
             if (!pinnedPfns.add(p.c().pfn()) || isStale(stale, p)) {
                 continue;
             }
@@ -223,9 +223,10 @@ public final class DecisionEngine {
         seen.clear();
         List<Page> coldSorted = new ArrayList<>(cold);
         coldSorted.sort(COLDEST_FIRST);
+        int slowRank = view.maxRank();
         for (Page p : coldSorted) {
             long pfn = p.c().pfn();
-            if (!seen.add(pfn) || p.heat() >= threshold || view.rankOf(p.node()) >= view.maxRank()) {
+            if (!seen.add(pfn) || p.heat() >= threshold || view.rankOf(p.node()) >= slowRank) {
                 continue;
             }
             if (isStale(stale, p)) {

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,84 @@ public record BlockSummary(String host, long block, int node, long windowEndMs, 
     }
 
     public byte[] toBytes() {
+        // the common case - ASCII names - straight into a byte array sized up front; the same bytes as below
+        int size = utfSize(host);
+        int last = histogram.length;
+        while (last > 0 && histogram[last - 1] == 0) {
+            last--;
+        }
+        int hot = listSize(this.hot);
+        int cold = listSize(this.cold);
+        int pinned = listSize(this.pinned);
+        if (size < 0 || hot < 0 || cold < 0 || pinned < 0) {
+            return toBytesViaStream();
+        }
+        ByteBuffer b = ByteBuffer.allocate(size + 8 + 4 + 8 + 8 + 1 + 4 * last + hot + cold + pinned);
+        putAscii(b, host);
+        b.putLong(block).putInt(node).putLong(windowEndMs).putLong(epoch).put((byte) last);
+        for (int i = 0; i < last; i++) {
+            b.putInt((int) histogram[i]);
+        }
+        putList(b, this.hot);
+        putList(b, this.cold);
+        putList(b, this.pinned);
+        return b.array();
+    }
+
+    /** Bytes of {@code writeUTF(s)} when s is ASCII without NUL (1 byte per char), else -1. */
+    private static int utfSize(String s) {
+        int n = s.length();
+        if (n > 0xFFFF) {
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == 0 || c > 0x7F) {
+                return -1;
+            }
+        }
+        return 2 + n;
+    }
+
+    private static int listSize(List<Candidate> list) {
+        int size = 2;
+        for (Candidate c : list) {
+            int cg = c.cgroup() == null ? 0 : utfSize(c.cgroup());
+            int cm = c.comm() == null ? 0 : utfSize(c.comm());
+            if (cg < 0 || cm < 0) {
+                return -1;
+            }
+            size += 8 + 4 + 8 + 4 + 8 + 1 + 1 + cg + 1 + cm;
+        }
+        return size;
+    }
+
+    private static void putAscii(ByteBuffer b, String s) {
+        b.putShort((short) s.length());
+        for (int i = 0; i < s.length(); i++) {
+            b.put((byte) s.charAt(i));
+        }
+    }
+
+    private static void putNullableAscii(ByteBuffer b, String s) {
+        b.put((byte) (s == null ? 0 : 1));
+        if (s != null) {
+            putAscii(b, s);
+        }
+    }
+
+    private static void putList(ByteBuffer b, List<Candidate> list) {
+        b.putShort((short) list.size());
+        for (Candidate c : list) {
+            b.putLong(c.pfn()).putInt(c.generation()).putLong(c.heat()).putInt(c.pid()).putLong(c.vaddr())
+                    .put((byte) c.folioOrder());
+            putNullableAscii(b, c.cgroup());
+            putNullableAscii(b, c.comm());
+        }
+    }
+
+    /** The reference encoding (DataOutputStream); also for names outside ASCII. */
+    byte[] toBytesViaStream() {
         try {
             ByteArrayOutputStream bos = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bos);

@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +49,56 @@ public final class HostState {
     }
 
     public byte[] toBytes() {
+        // counter names are ASCII constants: straight into a byte array sized up front, the same bytes as below
+        int size = 8 + 8 + 8 + 4 + hotStreak.size() * (4 + 8 + 4 + 8) + 4 + recent.size() * (4 + 8 + 8 + 1) + 4 + 8;
+        for (String name : counters.keySet()) {
+            int n = asciiLength(name);
+            if (n < 0) {
+                return toBytesViaStream();
+            }
+            size += 2 + n + 8;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.putDouble(tokensBytes).putLong(lastRefillMs).putLong(lastEvalWindow);
+        b.putInt(hotStreak.size());
+        for (var e : hotStreak.entrySet()) {
+            b.putInt(e.getKey().pid()).putLong(e.getKey().vaddr()).putInt(e.getValue().count())
+                    .putLong(e.getValue().lastWindow());
+        }
+        b.putInt(recent.size());
+        for (var e : recent.entrySet()) {
+            b.putInt(e.getKey().pid()).putLong(e.getKey().vaddr()).putLong(e.getValue().window())
+                    .put((byte) e.getValue().direction());
+        }
+        b.putInt(counters.size());
+        for (var e : counters.entrySet()) {
+            String name = e.getKey();
+            b.putShort((short) name.length());
+            for (int i = 0; i < name.length(); i++) {
+                b.put((byte) name.charAt(i));
+            }
+            b.putLong(e.getValue());
+        }
+        b.putLong(trackedPages);
+        return b.array();
+    }
+
+    /** Length of an ASCII string without NUL as writeUTF writes it, else -1. */
+    private static int asciiLength(String s) {
+        if (s.length() > 0xFFFF) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0 || c > 0x7F) {
+                return -1;
+            }
+        }
+        return s.length();
+    }
+
+    /** The reference encoding (DataOutputStream); also for names outside ASCII. */
+    byte[] toBytesViaStream() {
         try {
             ByteArrayOutputStream bos = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bos);
@@ -84,6 +136,48 @@ public final class HostState {
         if (b == null) {
             return s;
         }
+        try {
+            return fromBuffer(ByteBuffer.wrap(b));
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            // a name outside ASCII (or a damaged value): the reference decoder says which
+            return fromStream(b);
+        }
+    }
+
+    private static HostState fromBuffer(ByteBuffer in) {
+        HostState s = new HostState();
+        s.tokensBytes = in.getDouble();
+        s.lastRefillMs = in.getLong();
+        s.lastEvalWindow = in.getLong();
+        int n = in.getInt();
+        for (int i = 0; i < n; i++) {
+            s.hotStreak.put(new PageRef(in.getInt(), in.getLong()), new Streak(in.getInt(), in.getLong()));
+        }
+        n = in.getInt();
+        for (int i = 0; i < n; i++) {
+            s.recent.put(new PageRef(in.getInt(), in.getLong()), new RecentMove(in.getLong(), in.get()));
+        }
+        n = in.getInt();
+        for (int i = 0; i < n; i++) {
+            int len = Short.toUnsignedInt(in.getShort());
+            char[] name = new char[len];
+            for (int k = 0; k < len; k++) {
+                byte c = in.get();
+                if (c <= 0) {
+                    throw new IllegalArgumentException("counter name outside ASCII");
+                }
+                name[k] = (char) c;
+            }
+            s.counters.put(new String(name), in.getLong());
+        }
+        if (in.remaining() >= Long.BYTES) {
+            s.trackedPages = in.getLong(); // absent in state written before it existed
+        }
+        return s;
+    }
+
+    static HostState fromStream(byte[] b) {
+        HostState s = new HostState();
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
             s.tokensBytes = in.readDouble();
