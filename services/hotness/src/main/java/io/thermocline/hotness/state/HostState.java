@@ -1,11 +1,5 @@
 package io.thermocline.hotness.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -49,12 +43,12 @@ public final class HostState {
     }
 
     public byte[] toBytes() {
-        // counter names are ASCII constants: straight into a byte array sized up front, the same bytes as below
+        // the layout DataOutputStream wrote before (names as writeUTF): counter names are ASCII constants
         int size = 8 + 8 + 8 + 4 + hotStreak.size() * (4 + 8 + 4 + 8) + 4 + recent.size() * (4 + 8 + 8 + 1) + 4 + 8;
         for (String name : counters.keySet()) {
             int n = asciiLength(name);
             if (n < 0) {
-                return toBytesViaStream();
+                throw new IllegalArgumentException("counter name must be ASCII: " + name);
             }
             size += 2 + n + 8;
         }
@@ -97,40 +91,6 @@ public final class HostState {
         return s.length();
     }
 
-    /** The reference encoding (DataOutputStream); also for names outside ASCII. */
-    byte[] toBytesViaStream() {
-        try {
-            ByteArrayOutputStream bos = new ByteArrayOutputStream(256);
-            DataOutputStream out = new DataOutputStream(bos);
-            out.writeDouble(tokensBytes);
-            out.writeLong(lastRefillMs);
-            out.writeLong(lastEvalWindow);
-            out.writeInt(hotStreak.size());
-            for (var e : hotStreak.entrySet()) {
-                out.writeInt(e.getKey().pid());
-                out.writeLong(e.getKey().vaddr());
-                out.writeInt(e.getValue().count());
-                out.writeLong(e.getValue().lastWindow());
-            }
-            out.writeInt(recent.size());
-            for (var e : recent.entrySet()) {
-                out.writeInt(e.getKey().pid());
-                out.writeLong(e.getKey().vaddr());
-                out.writeLong(e.getValue().window());
-                out.writeByte(e.getValue().direction());
-            }
-            out.writeInt(counters.size());
-            for (var e : counters.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeLong(e.getValue());
-            }
-            out.writeLong(trackedPages);
-            return bos.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public static HostState fromBytes(byte[] b) {
         HostState s = new HostState();
         if (b == null) {
@@ -138,9 +98,8 @@ public final class HostState {
         }
         try {
             return fromBuffer(ByteBuffer.wrap(b));
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            // a name outside ASCII (or a damaged value): the reference decoder says which
-            return fromStream(b);
+        } catch (BufferUnderflowException e) {
+            throw new IllegalStateException("host state value of " + b.length + " bytes is truncated", e);
         }
     }
 
@@ -164,7 +123,7 @@ public final class HostState {
             for (int k = 0; k < len; k++) {
                 byte c = in.get();
                 if (c <= 0) {
-                    throw new IllegalArgumentException("counter name outside ASCII");
+                    throw new IllegalStateException("host state counter name is not ASCII");
                 }
                 name[k] = (char) c;
             }
@@ -174,33 +133,5 @@ public final class HostState {
             s.trackedPages = in.getLong(); // absent in state written before it existed
         }
         return s;
-    }
-
-    static HostState fromStream(byte[] b) {
-        HostState s = new HostState();
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            s.tokensBytes = in.readDouble();
-            s.lastRefillMs = in.readLong();
-            s.lastEvalWindow = in.readLong();
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                s.hotStreak.put(new PageRef(in.readInt(), in.readLong()), new Streak(in.readInt(), in.readLong()));
-            }
-            n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                s.recent.put(new PageRef(in.readInt(), in.readLong()), new RecentMove(in.readLong(), in.readByte()));
-            }
-            n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                s.counters.put(in.readUTF(), in.readLong());
-            }
-            if (in.available() >= Long.BYTES) {
-                s.trackedPages = in.readLong(); // absent in state written before it existed
-            }
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
