@@ -26,10 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Stage-1 state access shared by the fold, move and owner processors of one task. */
 final class Stage1Stores {
 
-    /**
-     * Above this many qualifying pages, one range scan over the block's owners beats a lookup per page (a lookup
-     * costs about four iterator steps through the record cache and RocksDB).
-     */
+    /** Above this many qualifying pages (of 512 in a block by default), one range scan instead of a lookup each. */
     static final int RANGE_SCAN_ABOVE = 128;
     /**
      * Owner entries (known owners and known absences) the cache of one task's window processor holds at most;
@@ -318,25 +315,23 @@ final class Stage1Stores {
         }
         if (all && (known == null || !known.complete)) {
             known = ownersOfBlock(host, base);
-        } else if (u > RANGE_SCAN_ABOVE) {
-            // many unknown (a block's first summary): one scan, but keep only the pages asked about - once the
-            // threshold is known a block has few candidates, and a whole block's owners would crowd the cache
-            Owners scanned = ownersOfBlock(host, base);
-            Arrays.sort(need, 0, u);
-            byte[][] values = new byte[u][];
-            for (int k = 0; k < u; k++) {
-                int i = Arrays.binarySearch(scanned.offsets, 0, scanned.size, need[k]);
-                values[k] = i >= 0 ? scanned.raw[i] : null;
-            }
-            if (known == null) {
-                known = new Owners();
-            }
-            known.merge(need, values, u);
         } else if (u > 0) {
+            // a few unknown: point lookups; many (a block's first summary): one scan, keeping only the pages
+            // asked about - once the threshold is known a block has few candidates, and a whole block's owners
+            // would crowd the cache
+            Owners scanned = u > RANGE_SCAN_ABOVE ? ownersOfBlock(host, base) : null;
+            if (scanned != null && scanned.size == 0) {
+                return cache(key, scanned); // no owner in the block: known, and it costs no entry
+            }
             Arrays.sort(need, 0, u);
             byte[][] values = new byte[u][];
             for (int k = 0; k < u; k++) {
-                values[k] = owners.get(StoreKeys.hostLong(host, base + need[k]));
+                if (scanned == null) {
+                    values[k] = owners.get(StoreKeys.hostLong(host, base + need[k]));
+                } else {
+                    int i = Arrays.binarySearch(scanned.offsets, 0, scanned.size, need[k]);
+                    values[k] = i >= 0 ? scanned.raw[i] : null;
+                }
             }
             if (known == null) {
                 known = new Owners();
@@ -345,6 +340,10 @@ final class Stage1Stores {
         } else if (known == null) {
             known = new Owners();
         }
+        return cache(key, known);
+    }
+
+    private Owners cache(Bytes key, Owners known) {
         ownerCache.put(key, known);
         cachedOwners += known.size;
         Iterator<Map.Entry<Bytes, Owners>> eldest = ownerCache.entrySet().iterator();
