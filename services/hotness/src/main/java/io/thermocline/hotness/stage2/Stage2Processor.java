@@ -96,8 +96,9 @@ public final class Stage2Processor implements Processor<HostKey, Stage2Event, Ho
                 }
             } else {
                 summaries.put(key, s.toBytes());
-                if (cached != null && cached.put(s.block(), s) == null) {
-                    cachedSummaries++;
+                if (cached != null && cached.put(s.block(), s) == null && ++cachedSummaries > MAX_CACHED_SUMMARIES) {
+                    hostSummaries.remove(s.host()); // the host outgrew the cache: read from the store again
+                    cachedSummaries -= cached.size();
                 }
             }
         } else if (e instanceof MoveNotice m) {
