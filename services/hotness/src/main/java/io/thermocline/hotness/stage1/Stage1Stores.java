@@ -91,17 +91,13 @@ final class Stage1Stores {
         owners.delete(StoreKeys.hostLong(host, pfn));
     }
 
-    HostView view(String host) {
-        return HostView.fromBytes(views.get(host));
-    }
-
     /**
      * The host's view for the summaries of one window close, read once: stage 2 changes it only when it evaluates,
      * after the close's summaries. Call {@link #forgetView} when a close begins.
      */
     private HostView closeView(String host) {
         if (!host.equals(viewHost)) {
-            viewCache = view(host);
+            viewCache = HostView.fromBytes(views.get(host));
             viewHost = host;
         }
         return viewCache;

@@ -139,12 +139,15 @@ public final class DecisionEngine {
         Set<Long> seen = new HashSet<>();
         Plan plan = new Plan(host, nowMs, window, view, hs, allocating);
 
-        // 1. pins: enforce first
-        List<Page> judged = new ArrayList<>(pinned);
-        judged.addAll(hot);
-        judged.addAll(cold);
+        // 1. pins: enforce first (without pins every page is unpinned)
+        List<Page> judged = new ArrayList<>();
+        if (!pins.isEmpty()) {
+            judged.addAll(pinned);
+            judged.addAll(hot);
+            judged.addAll(cold);
+        }
         Set<Long> pinnedPfns = new HashSet<>();
-        for (Page p : pins.isEmpty() ? List.<Page>of() : judged) {
+        for (Page p : judged) {
             if (!pinnedPfns.add(p.c().pfn()) || isStale(stale, p)) {
                 continue;
             }
