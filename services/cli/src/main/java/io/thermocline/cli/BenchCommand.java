@@ -119,6 +119,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "and sample-to-moved latency (ms) of the latency run here.")
     Path latencyCsv;
 
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed passes of each kind, alternating raw and "
+            + "pipeline, each pair over its own hosts' load of --samples; the throughput figures and the ratio are "
+            + "medians (default ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--owners", description = "Also publish an owner for every page of the load and two nodes per host "
             + "(untimed, before each pass), so stage 1 selects candidates and stage 2 issues decisions during the "
             + "throughput run; without it the run exercises sample decoding, windows, heat state and stage 2's "
@@ -142,10 +147,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (samples < 1000 || warmupSamples < 1000 || hosts < 1 || epochMs < 50 || latencyEpochs < 0
-                || commitIntervalMs < 1 || streamThreads < 1 || maxWarmupPasses < 2 || !(churn >= 0 && churn <= 1)) {
+                || commitIntervalMs < 1 || streamThreads < 1 || maxWarmupPasses < 2 || repeats < 1 || !(churn >= 0 && churn <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need --samples >= 1000, --warmup-samples "
                     + ">= 1000, --hosts >= 1, --epoch-ms >= 50, --latency-epochs >= 0, --commit-interval-ms >= 1, "
-                    + "--stream-threads >= 1, --max-warmup-passes >= 2, 0 <= --churn <= 1");
+                    + "--stream-threads >= 1, --max-warmup-passes >= 2, --repeats >= 1, 0 <= --churn <= 1");
         }
         Map<String, String> overrides = new java.util.LinkedHashMap<>();
         for (String kv : sets) {
@@ -178,6 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("commitIntervalMs", commitIntervalMs);
         json.put("streamThreads", streamThreads);
         json.put("churn", churn);
+        json.put("owners", owners);
         try (LocalCluster cluster = LocalCluster.builder().workDir(dir.resolve("cluster")).start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             int partitions = 2;
@@ -186,14 +192,6 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> serdeConfig = Map.of("schema.registry.url", cluster.registryUrl());
             TopicSerdes.registerSchemas(serdeConfig);
             SerdeFactory serdes = TopicSerdes.fromConfig(serdeConfig);
-            // hosts spread evenly over the partitions, so each stream thread has a share
-            List<RawKafkaBench.Wire> load = serialize(serdes, SampleBatches.generate(SampleBatches.balancedHosts(
-                    SampleBatches.HOST_PREFIX, hosts, partitions), samples, 512, 64, 1000,
-                    Instant.now().minusSeconds(3600), 42, churn), partitions);
-            out.printf(Locale.ROOT, "load: %,d samples in %,d records of %d entries, %,d bytes%n", samples, load.size(),
-                    512, load.stream().mapToLong(RawKafkaBench.Wire::bytes).sum());
-            out.flush();
-
             // both measurements run warm: passes of other hosts' samples, untimed, load classes, JIT-compile the hot
             // paths and open the stores, until a pass spends under 25% of its time compiling (after one 4 M-sample
             // pass C2 still compiled for ~1 s per second of the timed run, on the same 2 cores)
@@ -203,16 +201,6 @@ public final class BenchCommand implements Callable<Integer> {
                     Duration.ofMinutes(5)));
             json.put("rawWarmupPasses", rawPasses);
             long brokerPid = cluster.broker().pid();
-            double rawBroker0 = cpuSeconds(brokerPid);
-            long rawProc0 = processCpuNs();
-            RawKafkaBench.Result raw = RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, load, producerConfig(),
-                    Duration.ofMinutes(5));
-            json.put("rawBrokerCpuSeconds", cpuSeconds(brokerPid) - rawBroker0);
-            json.put("rawProcessCpuSeconds", (processCpuNs() - rawProc0) / 1e9);
-            double rawRate = samples / raw.seconds();
-            out.printf(Locale.ROOT, "raw Kafka produce+consume: %,.0f samples/s (%.2f s)%n", rawRate, raw.seconds());
-            out.flush();
-
 
             // the service's decision parameters (the latency run's emulated hosts use the emulator's), 1 s windows
             Map<String, Object> hp = LocalHotness.serviceProps(cluster.bootstrapServers(), cluster.registryUrl(),
@@ -223,11 +211,18 @@ public final class BenchCommand implements Callable<Integer> {
             if (!overrides.isEmpty()) {
                 json.putPOJO("settings", overrides);
             }
-            double pipelineRate;
-            double bytesPerPage;
             // every generated entry names a distinct (host, pfn) within one window pass; warm-up hosts count too
             long perLoad = (long) hosts * 64 * 512;
-            long distinctPages = Math.min(samples, perLoad);
+            long distinctPages = repeats * Math.min(samples, perLoad);
+            List<Double> rawRates = new ArrayList<>();
+            List<Double> pipelineRates = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            PipelineTotals totals = new PipelineTotals();
+            double rawBrokerCpu = 0;
+            double rawProcessCpu = 0;
+            double rawStreamThreadsCpu = 0;
+            double rawSeconds = 0;
+            long rawBytes = 0;
             try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
                 LocalHotness.awaitRunning(app.streams());
                 StreamsQuiescence q = new StreamsQuiescence(admin, "thermocline-bench-throughput", Set.of());
@@ -245,58 +240,79 @@ public final class BenchCommand implements Callable<Integer> {
                 });
                 json.put("pipelineWarmupPasses", passes);
                 distinctPages += passes * Math.min(warmupSamples, perLoad);
-                if (owners) {
-                    publishOwners(cluster.bootstrapServers(), serdes, SampleBatches.balancedHosts(
-                            SampleBatches.HOST_PREFIX, hosts, partitions), q);
+                // timed passes in pairs, raw then pipeline, each pair over its own hosts' load (the same bytes for
+                // both): a pair sees the same machine, the medians damp the run-to-run spread of a shared 2-core box
+                for (int r = 0; r < repeats; r++) {
+                    // hosts spread evenly over the partitions, so each stream thread has a share
+                    List<String> hostNames = timedHosts(r, partitions);
+                    List<RawKafkaBench.Wire> load = serialize(serdes, SampleBatches.generate(hostNames, samples, 512,
+                            64, 1000, Instant.now().minusSeconds(3600), 42 + r, churn), partitions);
+                    if (r == 0) {
+                        out.printf(Locale.ROOT, "load of each timed pass: %,d samples in %,d records of %d entries, "
+                                + "%,d bytes%n", samples, load.size(), 512,
+                                load.stream().mapToLong(RawKafkaBench.Wire::bytes).sum());
+                    }
+                    if (owners) {
+                        publishOwners(cluster.bootstrapServers(), serdes, hostNames, q);
+                    }
+                    double rawBroker0 = cpuSeconds(brokerPid);
+                    long rawProc0 = processCpuNs();
+                    long rawStream0 = streamThreadsCpuNs();
+                    long rawJit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                    RawKafkaBench.Result raw = RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, load,
+                            producerConfig(), Duration.ofMinutes(5));
+                    rawBrokerCpu += cpuSeconds(brokerPid) - rawBroker0;
+                    rawProcessCpu += (processCpuNs() - rawProc0) / 1e9;
+                    rawStreamThreadsCpu += (streamThreadsCpuNs() - rawStream0) / 1e9;
+                    rawSeconds += raw.seconds();
+                    rawBytes += raw.bytes();
+                    double rawRate = samples / raw.seconds();
+                    long rawJitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - rawJit0;
+                    long jitBefore = totals.jitMs;
+                    double secs = totals.timedPass(admin, brokerPid, () -> {
+                        produce(cluster.bootstrapServers(), load);
+                        q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(10));
+                    });
+                    double pipelineRate = samples / secs;
+                    rawRates.add(rawRate);
+                    pipelineRates.add(pipelineRate);
+                    ratios.add(pipelineRate / rawRate);
+                    out.printf(Locale.ROOT, "timed pass %d of %d: raw Kafka produce+consume %,.0f samples/s (%.2f s); "
+                            + "pipeline %,.0f samples/s (%.2f s); ratio %.3f; compiling: raw %d ms, pipeline %d ms%n",
+                            r + 1, repeats, rawRate, raw.seconds(), pipelineRate, secs, pipelineRate / rawRate,
+                            rawJitMs, totals.jitMs - jitBefore);
+                    out.flush();
+                    if (totals.deadLetters > 0) {
+                        // a rejected batch costs less than a processed one: the figure would flatter the pipeline
+                        throw new CliFailure(totals.deadLetters + " records of the throughput load went to "
+                                + Topics.DLQ.name());
+                    }
                 }
-                long dlqBefore = endOffsets(admin, Topics.DLQ.name());
-                long decisionsBefore = endOffsets(admin, Topics.DECISIONS.name());
-                Map<String, Long> threads0 = threadCpuNs();
-                long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-                long gc0 = gcMillis();
-                long cpu0 = streamThreadsCpuNs();
-                long proc0 = processCpuNs();
-                double broker0 = cpuSeconds(brokerPid);
-                double[] machine0 = machineBusyIdleSeconds();
-                long t0 = System.nanoTime();
-                produce(cluster.bootstrapServers(), load);
-                q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(10));
-                double secs = (System.nanoTime() - t0) / 1e9;
-                // CPU of the stream threads alone: steadier than wall time on a shared machine
-                double streamCpu = (streamThreadsCpuNs() - cpu0) / 1e9;
-                json.put("pipelineStreamThreadsCpuSeconds", streamCpu);
-                json.put("streamThreadCpuNsPerSample", streamCpu * 1e9 / samples);
-                json.put("pipelineProcessCpuSeconds", (processCpuNs() - proc0) / 1e9);
-                json.put("pipelineBrokerCpuSeconds", cpuSeconds(brokerPid) - broker0);
-                putThreadCpu(json.putObject("pipelineCpuSecondsByThread"), threads0, threadCpuNs());
-                json.put("pipelineJitCompileMs", ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0);
-                json.put("pipelineGcMs", gcMillis() - gc0);
-                double[] machine1 = machineBusyIdleSeconds();
-                if (machine0 != null && machine1 != null) {
-                    // everything on the machine: broker, registry, this JVM (app + producer), others
-                    json.put("pipelineMachineBusyCpuSeconds", machine1[0] - machine0[0]);
-                    json.put("pipelineMachineIdleCpuSeconds", machine1[1] - machine0[1]);
-                }
-                long dead = endOffsets(admin, Topics.DLQ.name()) - dlqBefore;
-                json.put("owners", owners);
-                long decisions = endOffsets(admin, Topics.DECISIONS.name()) - decisionsBefore;
-                json.put("pipelineDecisions", decisions);
-                json.put("decisionsPerSample", (double) decisions / samples);
-                json.put("throughputDeadLetters", dead);
-                if (dead > 0) {
-                    // a rejected batch costs less than a processed one: the figure would flatter the pipeline
-                    throw new CliFailure(dead + " records of the throughput load went to " + Topics.DLQ.name());
-                }
-                pipelineRate = samples / secs;
-                if (json.has("pipelineMachineBusyCpuSeconds")) {
-                    out.printf(Locale.ROOT, "machine during the pipeline run: %.2f s busy, %.2f s idle CPU%n",
-                            json.get("pipelineMachineBusyCpuSeconds").asDouble(),
-                            json.get("pipelineMachineIdleCpuSeconds").asDouble());
-                }
-                out.printf(Locale.ROOT, "pipeline (sampler bytes through the hotness app, exactly-once): %,.0f samples/s "
-                        + "(%.2f s; stream threads %.2f s CPU, %.0f ns per sample)%n", pipelineRate, secs, streamCpu,
-                        streamCpu * 1e9 / samples);
             }
+            long timedSamples = samples * repeats;
+            json.put("repeats", repeats);
+            json.put("rawBrokerCpuSeconds", rawBrokerCpu);
+            json.put("rawProcessCpuSeconds", rawProcessCpu);
+            // the idle hotness app during the raw passes (it polls and commits nothing)
+            json.put("rawStreamThreadsCpuSeconds", rawStreamThreadsCpu);
+            totals.write(json, timedSamples);
+            json.put("decisionsPerSample", (double) totals.decisions / timedSamples);
+            json.putPOJO("rawKafkaSamplesPerSecRuns", rawRates);
+            json.putPOJO("pipelineSamplesPerSecRuns", pipelineRates);
+            json.putPOJO("ratioRuns", ratios);
+            double rawRate = median(rawRates);
+            double pipelineRate = median(pipelineRates);
+            json.put("ratioMedianOfPairs", median(ratios));
+            if (json.has("pipelineMachineBusyCpuSeconds")) {
+                out.printf(Locale.ROOT, "machine during the pipeline passes: %.2f s busy, %.2f s idle CPU%n",
+                        json.get("pipelineMachineBusyCpuSeconds").asDouble(),
+                        json.get("pipelineMachineIdleCpuSeconds").asDouble());
+            }
+            out.printf(Locale.ROOT, "raw Kafka produce+consume, median of %d: %,.0f samples/s%n", repeats, rawRate);
+            out.printf(Locale.ROOT, "pipeline (sampler bytes through the hotness app, exactly-once), median of %d: "
+                    + "%,.0f samples/s (stream threads %.0f ns CPU per sample)%n", repeats, pipelineRate,
+                    json.get("streamThreadCpuNsPerSample").asDouble());
+            double bytesPerPage;
             // latency after throughput: the hotness code is JIT-compiled by then, as in a service that has run a while
             double[] latency = latencyEpochs > 0 ? latency(cluster, admin, serdes, dir, out, json) : new double[] {Double.NaN,
                 Double.NaN, 0};
@@ -311,8 +327,8 @@ public final class BenchCommand implements Callable<Integer> {
             json.put("latencySamples", (long) latency[2]);
             json.put("stateBytesPerPage", bytesPerPage);
             json.put("trackedPages", distinctPages);
-            json.put("rawSeconds", raw.seconds());
-            json.put("rawBytes", raw.bytes());
+            json.put("rawSeconds", rawSeconds);
+            json.put("rawBytes", rawBytes);
         }
         out.printf(Locale.ROOT, "ratio pipeline/raw: %.3f%n", json.get("ratio").asDouble());
         Path parent = reportJson.toAbsolutePath().getParent();
@@ -323,6 +339,86 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("report: " + reportJson);
         out.flush();
         return 0;
+    }
+
+    /** Hosts of timed pass {@code r}: the first pass keeps the bench's historic host names. */
+    private List<String> timedHosts(int r, int partitions) {
+        return SampleBatches.balancedHosts(r == 0 ? SampleBatches.HOST_PREFIX : "bench-" + r + "-host-", hosts,
+                partitions);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** What the timed pipeline passes cost, summed over the passes. */
+    private static final class PipelineTotals {
+        final Map<String, Long> threadCpuNs = new HashMap<>();
+        long streamCpuNs;
+        long processCpuNs;
+        double brokerCpuSeconds;
+        long jitMs;
+        long gcMs;
+        double machineBusy = Double.NaN;
+        double machineIdle = Double.NaN;
+        long decisions;
+        long deadLetters;
+
+        /** Runs one timed pass and adds what it cost; returns its wall seconds. */
+        double timedPass(Admin admin, long brokerPid, TimedWork work) throws Exception {
+            long dlqBefore = endOffsets(admin, Topics.DLQ.name());
+            long decisionsBefore = endOffsets(admin, Topics.DECISIONS.name());
+            Map<String, Long> threads0 = threadCpuNs();
+            long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long gc0 = gcMillis();
+            long cpu0 = streamThreadsCpuNs();
+            long proc0 = BenchCommand.processCpuNs();
+            double broker0 = cpuSeconds(brokerPid);
+            double[] machine0 = machineBusyIdleSeconds();
+            long t0 = System.nanoTime();
+            work.run();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            // CPU of the stream threads alone: steadier than wall time on a shared machine
+            streamCpuNs += streamThreadsCpuNs() - cpu0;
+            processCpuNs += BenchCommand.processCpuNs() - proc0;
+            brokerCpuSeconds += cpuSeconds(brokerPid) - broker0;
+            threadCpuNs().forEach((name, ns) -> threadCpuNs.merge(name, ns - threads0.getOrDefault(name, 0L), Long::sum));
+            jitMs += ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
+            gcMs += gcMillis() - gc0;
+            double[] machine1 = machineBusyIdleSeconds();
+            if (machine0 != null && machine1 != null) {
+                // everything on the machine: broker, registry, this JVM (app + producer), others
+                machineBusy = (Double.isNaN(machineBusy) ? 0 : machineBusy) + machine1[0] - machine0[0];
+                machineIdle = (Double.isNaN(machineIdle) ? 0 : machineIdle) + machine1[1] - machine0[1];
+            }
+            deadLetters += endOffsets(admin, Topics.DLQ.name()) - dlqBefore;
+            decisions += endOffsets(admin, Topics.DECISIONS.name()) - decisionsBefore;
+            return secs;
+        }
+
+        void write(ObjectNode json, long timedSamples) {
+            json.put("pipelineStreamThreadsCpuSeconds", streamCpuNs / 1e9);
+            json.put("streamThreadCpuNsPerSample", (double) streamCpuNs / timedSamples);
+            json.put("pipelineProcessCpuSeconds", processCpuNs / 1e9);
+            json.put("pipelineBrokerCpuSeconds", brokerCpuSeconds);
+            putThreadCpu(json.putObject("pipelineCpuSecondsByThread"), Map.of(), threadCpuNs);
+            json.put("pipelineJitCompileMs", jitMs);
+            json.put("pipelineGcMs", gcMs);
+            if (!Double.isNaN(machineBusy)) {
+                json.put("pipelineMachineBusyCpuSeconds", machineBusy);
+                json.put("pipelineMachineIdleCpuSeconds", machineIdle);
+            }
+            json.put("pipelineDecisions", decisions);
+            json.put("throughputDeadLetters", deadLetters);
+        }
+    }
+
+    /** The timed work of a pipeline pass. */
+    @FunctionalInterface
+    private interface TimedWork {
+        void run() throws Exception;
     }
 
     private List<String> warmHosts(int pass, int partitions) {

@@ -16,7 +16,7 @@ class BenchCommandIT {
         Path dir = Path.of("target", "bench-it-" + System.nanoTime());
         Path json = dir.resolve("bench.json");
         CliRun r = CliRun.run("bench", "--samples", "400000", "--warmup-samples", "30000", "--max-warmup-passes", "2",
-                "--hosts", "2", "--latency-epochs", "24", "--set", "streams.producer.linger.ms=5", "--owners",
+                "--hosts", "2", "--repeats", "2", "--latency-epochs", "24", "--set", "streams.producer.linger.ms=5", "--owners",
                 "--epoch-ms", "250", "--work-dir", dir.resolve("work").toString(), "--report-json", json.toString());
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode b = new ObjectMapper().readTree(json.toFile());
@@ -29,6 +29,16 @@ class BenchCommandIT {
         assertEquals(b.get("pipelineSamplesPerSec").asDouble() / b.get("rawKafkaSamplesPerSec").asDouble(),
                 b.get("ratio").asDouble(), 1e-9);
         assertTrue(b.get("stateBytesPerPage").asDouble() > 0, "RocksDB state was written");
+        // two timed pairs; the figures are their medians (of two: the mean)
+        assertEquals(2, b.get("repeats").asInt());
+        JsonNode raws = b.get("rawKafkaSamplesPerSecRuns");
+        JsonNode pipes = b.get("pipelineSamplesPerSecRuns");
+        assertEquals(2, raws.size(), b.toString());
+        assertEquals(2, pipes.size(), b.toString());
+        assertEquals((raws.get(0).asDouble() + raws.get(1).asDouble()) / 2, b.get("rawKafkaSamplesPerSec").asDouble(),
+                1e-6);
+        assertEquals((pipes.get(0).asDouble() + pipes.get(1).asDouble()) / 2, b.get("pipelineSamplesPerSec").asDouble(),
+                1e-6);
         // where the CPU went: the stream threads, this JVM, the broker child process
         assertTrue(b.get("pipelineStreamThreadsCpuSeconds").asDouble() > 0, b.toString());
         assertTrue(b.get("pipelineBrokerCpuSeconds").asDouble() > 0, b.toString());
@@ -39,7 +49,7 @@ class BenchCommandIT {
         assertTrue(b.get("owners").asBoolean());
         assertTrue(b.get("pipelineDecisions").asLong() > 0, b.toString());
         assertEquals(0.01, b.get("churn").asDouble(), 1e-12);
-        assertEquals(b.get("pipelineDecisions").asDouble() / 400000, b.get("decisionsPerSample").asDouble(), 1e-12);
+        assertEquals(b.get("pipelineDecisions").asDouble() / 800000, b.get("decisionsPerSample").asDouble(), 1e-12);
         assertEquals("5", b.get("settings").get("streams.producer.linger.ms").asText());
     }
 
@@ -53,5 +63,7 @@ class BenchCommandIT {
         assertTrue(value.exitCode() != 0 && value.err().contains("window.ms"), value.toString());
         CliRun churn = CliRun.run("bench", "--report-json", "x.json", "--churn", "2");
         assertTrue(churn.exitCode() != 0 && churn.err().contains("--churn"), churn.toString());
+        CliRun repeats = CliRun.run("bench", "--report-json", "x.json", "--repeats", "0");
+        assertTrue(repeats.exitCode() != 0 && repeats.err().contains("--repeats"), repeats.toString());
     }
 }

@@ -1,11 +1,10 @@
 package io.thermocline.hotness.state;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ public record BlockSummary(String host, long block, int node, long windowEndMs, 
 
     public byte[] toBytes() {
         // the common case - ASCII names - straight into a byte array sized up front; the same bytes as below
-        int size = utfSize(host);
+        int size = Codec.asciiUtfSize(host);
         int last = histogram.length;
         while (last > 0 && histogram[last - 1] == 0) {
             last--;
@@ -42,7 +41,7 @@ public record BlockSummary(String host, long block, int node, long windowEndMs, 
             return toBytesViaStream();
         }
         ByteBuffer b = ByteBuffer.allocate(size + 8 + 4 + 8 + 8 + 1 + 4 * last + hot + cold + pinned);
-        putAscii(b, host);
+        Codec.putAscii(b, host);
         b.putLong(block).putInt(node).putLong(windowEndMs).putLong(epoch).put((byte) last);
         for (int i = 0; i < last; i++) {
             b.putInt((int) histogram[i]);
@@ -53,46 +52,17 @@ public record BlockSummary(String host, long block, int node, long windowEndMs, 
         return b.array();
     }
 
-    /** Bytes of {@code writeUTF(s)} when s is ASCII without NUL (1 byte per char), else -1. */
-    private static int utfSize(String s) {
-        int n = s.length();
-        if (n > 0xFFFF) {
-            return -1;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c == 0 || c > 0x7F) {
-                return -1;
-            }
-        }
-        return 2 + n;
-    }
-
     private static int listSize(List<Candidate> list) {
         int size = 2;
         for (Candidate c : list) {
-            int cg = c.cgroup() == null ? 0 : utfSize(c.cgroup());
-            int cm = c.comm() == null ? 0 : utfSize(c.comm());
+            int cg = Codec.nullableAsciiSize(c.cgroup());
+            int cm = Codec.nullableAsciiSize(c.comm());
             if (cg < 0 || cm < 0) {
                 return -1;
             }
-            size += 8 + 4 + 8 + 4 + 8 + 1 + 1 + cg + 1 + cm;
+            size += 8 + 4 + 8 + 4 + 8 + 1 + cg + cm;
         }
         return size;
-    }
-
-    private static void putAscii(ByteBuffer b, String s) {
-        b.putShort((short) s.length());
-        for (int i = 0; i < s.length(); i++) {
-            b.put((byte) s.charAt(i));
-        }
-    }
-
-    private static void putNullableAscii(ByteBuffer b, String s) {
-        b.put((byte) (s == null ? 0 : 1));
-        if (s != null) {
-            putAscii(b, s);
-        }
     }
 
     private static void putList(ByteBuffer b, List<Candidate> list) {
@@ -100,8 +70,8 @@ public record BlockSummary(String host, long block, int node, long windowEndMs, 
         for (Candidate c : list) {
             b.putLong(c.pfn()).putInt(c.generation()).putLong(c.heat()).putInt(c.pid()).putLong(c.vaddr())
                     .put((byte) c.folioOrder());
-            putNullableAscii(b, c.cgroup());
-            putNullableAscii(b, c.comm());
+            Codec.putNullableAscii(b, c.cgroup());
+            Codec.putNullableAscii(b, c.comm());
         }
     }
 
@@ -132,22 +102,22 @@ public record BlockSummary(String host, long block, int node, long windowEndMs, 
         }
     }
 
-    public static BlockSummary fromBytes(byte[] b) {
+    public static BlockSummary fromBytes(byte[] bytes) {
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            String host = in.readUTF();
-            long block = in.readLong();
-            int node = in.readInt();
-            long end = in.readLong();
-            long epoch = in.readLong();
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            String host = Codec.getUtf(b);
+            long block = b.getLong();
+            int node = b.getInt();
+            long end = b.getLong();
+            long epoch = b.getLong();
             long[] hist = new long[BINS];
-            int last = in.readByte();
+            int last = b.get();
             for (int i = 0; i < last; i++) {
-                hist[i] = in.readInt();
+                hist[i] = b.getInt();
             }
-            return new BlockSummary(host, block, node, end, epoch, hist, readList(in), readList(in), readList(in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return new BlockSummary(host, block, node, end, epoch, hist, readList(b), readList(b), readList(b));
+        } catch (BufferUnderflowException e) {
+            throw new IllegalStateException("block summary value of " + bytes.length + " bytes is truncated", e);
         }
     }
 
@@ -165,12 +135,12 @@ public record BlockSummary(String host, long block, int node, long windowEndMs, 
         }
     }
 
-    private static List<Candidate> readList(DataInputStream in) throws IOException {
-        int n = in.readShort();
+    private static List<Candidate> readList(ByteBuffer b) {
+        int n = b.getShort();
         List<Candidate> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            list.add(new Candidate(in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(),
-                    in.readByte(), Codec.readNullableString(in), Codec.readNullableString(in)));
+            list.add(new Candidate(b.getLong(), b.getInt(), b.getLong(), b.getInt(), b.getLong(), b.get(),
+                    Codec.getNullableUtf(b), Codec.getNullableUtf(b)));
         }
         return list;
     }

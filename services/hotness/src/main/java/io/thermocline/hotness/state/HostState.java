@@ -46,11 +46,11 @@ public final class HostState {
         // the layout DataOutputStream wrote before (names as writeUTF): counter names are ASCII constants
         int size = 8 + 8 + 8 + 4 + hotStreak.size() * (4 + 8 + 4 + 8) + 4 + recent.size() * (4 + 8 + 8 + 1) + 4 + 8;
         for (String name : counters.keySet()) {
-            int n = asciiLength(name);
+            int n = Codec.asciiUtfSize(name);
             if (n < 0) {
                 throw new IllegalArgumentException("counter name must be ASCII: " + name);
             }
-            size += 2 + n + 8;
+            size += n + 8;
         }
         ByteBuffer b = ByteBuffer.allocate(size);
         b.putDouble(tokensBytes).putLong(lastRefillMs).putLong(lastEvalWindow);
@@ -66,29 +66,11 @@ public final class HostState {
         }
         b.putInt(counters.size());
         for (var e : counters.entrySet()) {
-            String name = e.getKey();
-            b.putShort((short) name.length());
-            for (int i = 0; i < name.length(); i++) {
-                b.put((byte) name.charAt(i));
-            }
+            Codec.putAscii(b, e.getKey());
             b.putLong(e.getValue());
         }
         b.putLong(trackedPages);
         return b.array();
-    }
-
-    /** Length of an ASCII string without NUL as writeUTF writes it, else -1. */
-    private static int asciiLength(String s) {
-        if (s.length() > 0xFFFF) {
-            return -1;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0 || c > 0x7F) {
-                return -1;
-            }
-        }
-        return s.length();
     }
 
     public static HostState fromBytes(byte[] b) {
