@@ -10,6 +10,7 @@ import io.thermocline.avro.telemetry.PageAccessBatch;
 import io.thermocline.avro.telemetry.PageOwner;
 import io.thermocline.cli.bench.RawKafkaBench;
 import io.thermocline.cli.bench.SampleBatches;
+import io.thermocline.cli.bench.SteadyRate;
 import io.thermocline.cli.demo.Fleet;
 import io.thermocline.cli.demo.LocalHotness;
 import io.thermocline.cli.demo.PipelineResults;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -54,10 +56,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -89,9 +93,9 @@ public final class BenchCommand implements Callable<Integer> {
             + "raw Kafka and through the pipeline (default ${DEFAULT-VALUE}).")
     long warmupSamples;
 
-    @Option(names = "--max-warmup-passes", defaultValue = "24", description = "Warm-up passes of --warmup-samples each "
-            + "run before each timed run until a pass spends under 25%% of its time JIT-compiling (default "
-            + "${DEFAULT-VALUE}; at least 2).")
+    @Option(names = "--max-warmup-passes", defaultValue = "60", description = "Warm-up pairs (a raw and a pipeline "
+            + "pass over --warmup-samples of other hosts) run before the timed passes until two pairs in a row spend "
+            + "under 10%% of their time JIT-compiling (default ${DEFAULT-VALUE}; at least 2).")
     int maxWarmupPasses;
 
     @Option(names = "--hosts", defaultValue = "4", description = "Hosts in the generated load (default ${DEFAULT-VALUE}).")
@@ -192,14 +196,6 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> serdeConfig = Map.of("schema.registry.url", cluster.registryUrl());
             TopicSerdes.registerSchemas(serdeConfig);
             SerdeFactory serdes = TopicSerdes.fromConfig(serdeConfig);
-            // both measurements run warm: passes of other hosts' samples, untimed, load classes, JIT-compile the hot
-            // paths and open the stores, until a pass spends under 25% of its time compiling (after one 4 M-sample
-            // pass C2 still compiled for ~1 s per second of the timed run, on the same 2 cores)
-            List<RawKafkaBench.Wire> warm = warmLoad(serdes, 0, partitions);
-            int rawPasses = warmUp(out, "raw", maxWarmupPasses, pass -> pass == 0 ? warm : warmLoad(serdes, pass,
-                    partitions), w -> RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, w, producerConfig(),
-                    Duration.ofMinutes(5)));
-            json.put("rawWarmupPasses", rawPasses);
             long brokerPid = cluster.broker().pid();
 
             // the service's decision parameters (the latency run's emulated hosts use the emulator's), 1 s windows
@@ -214,9 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
             // every generated entry names a distinct (host, pfn) within one window pass; warm-up hosts count too
             long perLoad = (long) hosts * 64 * 512;
             long distinctPages = repeats * Math.min(samples, perLoad);
-            List<Double> rawRates = new ArrayList<>();
-            List<Double> pipelineRates = new ArrayList<>();
-            List<Double> ratios = new ArrayList<>();
+            Rates rates = new Rates();
             PipelineTotals totals = new PipelineTotals();
             double rawBrokerCpu = 0;
             double rawProcessCpu = 0;
@@ -226,18 +220,24 @@ public final class BenchCommand implements Callable<Integer> {
             try (HotnessApp app = new HotnessApp(new HotnessConfig(hp), serdes).start()) {
                 LocalHotness.awaitRunning(app.streams());
                 StreamsQuiescence q = new StreamsQuiescence(admin, "thermocline-bench-throughput", Set.of());
-                // fresh hosts per pass (the raw passes' host names again: different topics): a host's old windows
-                // are closed, its samples would be late
-                int passes = warmUp(out, "pipeline", maxWarmupPasses, pass -> {
+                LongSupplier processed = processedRecords(app.streams());
+                // both measurements run warm, in the alternation the timed passes use: pairs of a raw and a pipeline
+                // pass over other hosts' samples, untimed, load classes, JIT-compile the hot paths and open the
+                // stores, until two pairs in a row spend under 10% of their time compiling (C2 compiles a long tail
+                // of client and store methods for ~20 s on 2 cores; stopping at the first quiet pass left ~0.5 s of
+                // compiling per second in the timed passes). Fresh hosts per pair: a host's old windows are closed,
+                // its samples would be late.
+                int passes = warmUp(out, maxWarmupPasses, pass -> {
                     if (owners) {
                         publishOwners(cluster.bootstrapServers(), serdes, warmHosts(pass, partitions), q);
                     }
-                    return pass == 0 ? warm : warmLoad(serdes, pass, partitions);
-                }, w -> {
+                    return warmLoad(serdes, pass, partitions);
+                }, w -> RawKafkaBench.run(cluster.bootstrapServers(), RAW_TOPIC, w, producerConfig(),
+                        Duration.ofMinutes(5)), w -> {
                     produce(cluster.bootstrapServers(), w);
                     q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(5));
-                    return null;
                 });
+                json.put("rawWarmupPasses", passes);
                 json.put("pipelineWarmupPasses", passes);
                 distinctPages += passes * Math.min(warmupSamples, perLoad);
                 // timed passes in pairs, raw then pipeline, each pair over its own hosts' load (the same bytes for
@@ -266,21 +266,27 @@ public final class BenchCommand implements Callable<Integer> {
                     rawStreamThreadsCpu += (streamThreadsCpuNs() - rawStream0) / 1e9;
                     rawSeconds += raw.seconds();
                     rawBytes += raw.bytes();
-                    double rawRate = samples / raw.seconds();
                     long rawJitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - rawJit0;
                     long jitBefore = totals.jitMs;
-                    double secs = totals.timedPass(admin, brokerPid, () -> {
-                        produce(cluster.bootstrapServers(), load);
-                        q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(10));
-                    });
-                    double pipelineRate = samples / secs;
-                    rawRates.add(rawRate);
-                    pipelineRates.add(pipelineRate);
-                    ratios.add(pipelineRate / rawRate);
-                    out.printf(Locale.ROOT, "timed pass %d of %d: raw Kafka produce+consume %,.0f samples/s (%.2f s); "
-                            + "pipeline %,.0f samples/s (%.2f s); ratio %.3f; compiling: raw %d ms, pipeline %d ms%n",
-                            r + 1, repeats, rawRate, raw.seconds(), pipelineRate, secs, pipelineRate / rawRate,
-                            rawJitMs, totals.jitMs - jitBefore);
+                    double samplesPerRecord = (double) samples / load.size();
+                    SteadyRate steady = new SteadyRate(load.size());
+                    long processed0 = processed.getAsLong();
+                    double secs;
+                    try (SteadyRate.Watch watch = new SteadyRate.Watch(steady,
+                            () -> processed.getAsLong() - processed0, 1000)) {
+                        secs = totals.timedPass(admin, brokerPid, () -> {
+                            produce(cluster.bootstrapServers(), load);
+                            q.await(Set.of(Topics.PAGE_ACCESS.name()), Duration.ofMinutes(10));
+                        });
+                    }
+                    rates.add(raw.steadyRecordsPerSec() * samplesPerRecord, steady.perSecond(samplesPerRecord),
+                            samples / raw.seconds(), samples / secs);
+                    out.printf(Locale.ROOT, "timed pass %d of %d: raw Kafka produce+consume %,.0f samples/s sustained "
+                            + "(%,.0f over the whole %.2f s); pipeline %,.0f samples/s sustained (%,.0f over the whole "
+                            + "%.2f s); ratio %.3f (whole passes %.3f); compiling: raw %d ms, pipeline %d ms%n",
+                            r + 1, repeats, rates.raw.get(r), rates.rawWhole.get(r), raw.seconds(),
+                            rates.pipeline.get(r), rates.pipelineWhole.get(r), secs, rates.ratio.get(r),
+                            rates.ratioWhole.get(r), rawJitMs, totals.jitMs - jitBefore);
                     out.flush();
                     if (totals.deadLetters > 0) {
                         // a rejected batch costs less than a processed one: the figure would flatter the pipeline
@@ -297,20 +303,19 @@ public final class BenchCommand implements Callable<Integer> {
             json.put("rawStreamThreadsCpuSeconds", rawStreamThreadsCpu);
             totals.write(json, timedSamples);
             json.put("decisionsPerSample", (double) totals.decisions / timedSamples);
-            json.putPOJO("rawKafkaSamplesPerSecRuns", rawRates);
-            json.putPOJO("pipelineSamplesPerSecRuns", pipelineRates);
-            json.putPOJO("ratioRuns", ratios);
-            double rawRate = median(rawRates);
-            double pipelineRate = median(pipelineRates);
-            json.put("ratioMedianOfPairs", median(ratios));
+            rates.write(json);
+            double rawRate = json.get("rawKafkaSamplesPerSec").asDouble();
+            double pipelineRate = json.get("pipelineSamplesPerSec").asDouble();
             if (json.has("pipelineMachineBusyCpuSeconds")) {
                 out.printf(Locale.ROOT, "machine during the pipeline passes: %.2f s busy, %.2f s idle CPU%n",
                         json.get("pipelineMachineBusyCpuSeconds").asDouble(),
                         json.get("pipelineMachineIdleCpuSeconds").asDouble());
             }
-            out.printf(Locale.ROOT, "raw Kafka produce+consume, median of %d: %,.0f samples/s%n", repeats, rawRate);
+            out.printf(Locale.ROOT, "raw Kafka produce+consume, median of %d: %,.0f samples/s sustained (%,.0f over "
+                    + "whole passes)%n", repeats, rawRate, json.get("rawWholePassSamplesPerSec").asDouble());
             out.printf(Locale.ROOT, "pipeline (sampler bytes through the hotness app, exactly-once), median of %d: "
-                    + "%,.0f samples/s (stream threads %.0f ns CPU per sample)%n", repeats, pipelineRate,
+                    + "%,.0f samples/s sustained (%,.0f over whole passes; stream threads %.0f ns CPU per sample)%n",
+                    repeats, pipelineRate, json.get("pipelineWholePassSamplesPerSec").asDouble(),
                     json.get("streamThreadCpuNsPerSample").asDouble());
             double bytesPerPage;
             // latency after throughput: the hotness code is JIT-compiled by then, as in a service that has run a while
@@ -319,9 +324,6 @@ public final class BenchCommand implements Callable<Integer> {
             bytesPerPage = (double) storeBytes(dir.resolve("hotness-throughput"), HotnessTopology.HEAT_STORE) / distinctPages;
             out.printf(Locale.ROOT, "RocksDB heat store: %.2f bytes per tracked page (%,d pages)%n", bytesPerPage,
                     distinctPages);
-            json.put("rawKafkaSamplesPerSec", rawRate);
-            json.put("pipelineSamplesPerSec", pipelineRate);
-            json.put("ratio", pipelineRate / rawRate);
             putNumber(json, "p50SampleToMovedMs", latency[0]);
             putNumber(json, "p99SampleToMovedMs", latency[1]);
             json.put("latencySamples", (long) latency[2]);
@@ -330,7 +332,8 @@ public final class BenchCommand implements Callable<Integer> {
             json.put("rawSeconds", rawSeconds);
             json.put("rawBytes", rawBytes);
         }
-        out.printf(Locale.ROOT, "ratio pipeline/raw: %.3f%n", json.get("ratio").asDouble());
+        out.printf(Locale.ROOT, "ratio pipeline/raw: %.3f sustained (whole passes: %.3f)%n", json.get("ratio").asDouble(),
+                json.get("ratioWholePass").asDouble());
         Path parent = reportJson.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -345,6 +348,66 @@ public final class BenchCommand implements Callable<Integer> {
     private List<String> timedHosts(int r, int partitions) {
         return SampleBatches.balancedHosts(r == 0 ? SampleBatches.HOST_PREFIX : "bench-" + r + "-host-", hosts,
                 partitions);
+    }
+
+    /**
+     * Samples/s of each timed pair. Sustained: between 10% and 90% of the pass's records consumed (raw) or processed
+     * by the stream threads (pipeline); whole pass: first send to the last record consumed (raw) or to the app's
+     * commit of its input's end (pipeline). The report's figures are medians; {@code ratio} is of the sustained ones.
+     */
+    private static final class Rates {
+        final List<Double> raw = new ArrayList<>();
+        final List<Double> pipeline = new ArrayList<>();
+        final List<Double> ratio = new ArrayList<>();
+        final List<Double> rawWhole = new ArrayList<>();
+        final List<Double> pipelineWhole = new ArrayList<>();
+        final List<Double> ratioWhole = new ArrayList<>();
+
+        void add(double rawSteady, double pipelineSteady, double rawWholePass, double pipelineWholePass) {
+            if (Double.isNaN(rawSteady) || Double.isNaN(pipelineSteady)) {
+                throw new CliFailure("a timed pass ended before its sustained rate could be measured (raw "
+                        + rawSteady + ", pipeline " + pipelineSteady + " samples/s): use more --samples");
+            }
+            raw.add(rawSteady);
+            pipeline.add(pipelineSteady);
+            ratio.add(pipelineSteady / rawSteady);
+            rawWhole.add(rawWholePass);
+            pipelineWhole.add(pipelineWholePass);
+            ratioWhole.add(pipelineWholePass / rawWholePass);
+        }
+
+        void write(ObjectNode json) {
+            json.putPOJO("rawKafkaSamplesPerSecRuns", raw);
+            json.putPOJO("pipelineSamplesPerSecRuns", pipeline);
+            json.putPOJO("ratioRuns", ratio);
+            json.putPOJO("rawWholePassSamplesPerSecRuns", rawWhole);
+            json.putPOJO("pipelineWholePassSamplesPerSecRuns", pipelineWhole);
+            json.put("rawKafkaSamplesPerSec", median(raw));
+            json.put("pipelineSamplesPerSec", median(pipeline));
+            json.put("ratio", median(pipeline) / median(raw));
+            json.put("ratioMedianOfPairs", median(ratio));
+            json.put("rawWholePassSamplesPerSec", median(rawWhole));
+            json.put("pipelineWholePassSamplesPerSec", median(pipelineWhole));
+            json.put("ratioWholePass", median(pipelineWhole) / median(rawWhole));
+        }
+    }
+
+    /** Records processed so far by the app's stream threads (Kafka Streams' thread-level process-total). */
+    private static LongSupplier processedRecords(KafkaStreams streams) {
+        List<Metric> counters = streams.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-thread-metrics")
+                        && e.getKey().name().equals("process-total"))
+                .map(Map.Entry::getValue).map(m -> (Metric) m).toList();
+        if (counters.isEmpty()) {
+            throw new IllegalStateException("the hotness app has no stream-thread-metrics process-total metric");
+        }
+        return () -> {
+            double sum = 0;
+            for (Metric m : counters) {
+                sum += ((Number) m.metricValue()).doubleValue();
+            }
+            return (long) sum;
+        };
     }
 
     private static double median(List<Double> values) {
@@ -458,29 +521,35 @@ public final class BenchCommand implements Callable<Integer> {
         List<RawKafkaBench.Wire> get(int pass) throws Exception;
     }
 
-    /** One timed warm-up step over a load. */
+    /** One warm-up step over a load. */
     @FunctionalInterface
     private interface WarmPass {
-        Object run(List<RawKafkaBench.Wire> load) throws Exception;
+        void run(List<RawKafkaBench.Wire> load) throws Exception;
     }
 
     /**
-     * Runs warm-up passes until one spends under a quarter of its wall time in the JIT compiler (at least two passes,
-     * at most {@code max}); returns the passes run. Loads are generated outside the pass's timing.
+     * Runs warm-up pairs (raw, then pipeline, over the same load) until two pairs in a row spend under a tenth of
+     * their wall time in the JIT compiler (at least two pairs, at most {@code max}); returns the pairs run. Loads
+     * are generated outside the pairs' timing.
      */
-    private static int warmUp(PrintWriter out, String what, int max, WarmLoad loads,
-                              WarmPass step) throws Exception {
+    private static int warmUp(PrintWriter out, int max, WarmLoad loads, WarmPass raw, WarmPass pipeline)
+            throws Exception {
         int pass = 0;
+        int quiet = 0;
         while (pass < max) {
             List<RawKafkaBench.Wire> load = loads.get(pass++);
             long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long t0 = System.nanoTime();
-            step.run(load);
+            raw.run(load);
+            long t1 = System.nanoTime();
+            pipeline.run(load);
             double wallMs = (System.nanoTime() - t0) / 1e6;
             long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
-            out.printf(Locale.ROOT, "%s warm-up pass %d: %.2f s, %d ms compiling%n", what, pass, wallMs / 1000, jitMs);
+            out.printf(Locale.ROOT, "warm-up pair %d: raw %.2f s, pipeline %.2f s, %d ms compiling%n", pass,
+                    (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, jitMs);
             out.flush();
-            if (pass >= 2 && jitMs < 0.25 * wallMs) {
+            quiet = jitMs < 0.1 * wallMs ? quiet + 1 : 0;
+            if (pass >= 2 && quiet >= 2) {
                 break;
             }
         }

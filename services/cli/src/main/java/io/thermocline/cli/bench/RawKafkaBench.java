@@ -22,8 +22,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class RawKafkaBench {
 
-    /** Wall time and volume of one run. */
-    public record Result(long records, long bytes, Duration elapsed) {
+    /** Wall time and volume of one run; {@code steadyRecordsPerSec} between 10% and 90% consumed. */
+    public record Result(long records, long bytes, Duration elapsed, double steadyRecordsPerSec) {
         public double recordsPerSec() {
             return records / seconds();
         }
@@ -87,6 +87,7 @@ public final class RawKafkaBench {
                 }
             });
             long consumed = 0;
+            SteadyRate steady = new SteadyRate(records.size());
             long deadline = t0 + timeout.toNanos();
             while (consumed < records.size()) {
                 if (System.nanoTime() > deadline) {
@@ -99,10 +100,11 @@ public final class RawKafkaBench {
                 }
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
                 consumed += batch.count();
+                steady.observe(consumed, System.nanoTime());
             }
             long t1 = System.nanoTime();
             produced.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new Result(consumed, bytes, Duration.ofNanos(t1 - t0));
+            return new Result(consumed, bytes, Duration.ofNanos(t1 - t0), steady.perSecond(1));
         }
     }
 }
