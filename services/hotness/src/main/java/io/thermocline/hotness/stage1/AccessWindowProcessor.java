@@ -46,8 +46,18 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
     private final long advance;
     private final long grace;
     private final Map<String, Integer> partitionOfHost = new HashMap<>();
-    /** Per host: window start to the blocks holding samples in it (rebuilt from the store in init). */
-    private final Map<String, TreeMap<Long, TreeSet<Long>>> open = new HashMap<>();
+    /**
+     * Open windows' decoded counts this task holds at most (a block's window is ~4 bytes per sampled page); the
+     * store stays the record, a window beyond the bound is read back from it at close.
+     */
+    static final int MAX_CACHED_WINDOWS = 1 << 13;
+    /**
+     * Per host: window start to the blocks holding samples in it, each with its counts as last written to the
+     * window store or null (not kept: read the store). Rebuilt from the store, without counts, in init; this
+     * processor is the store's only writer.
+     */
+    private final Map<String, TreeMap<Long, TreeMap<Long, WindowCounts>>> open = new HashMap<>();
+    private int cachedWindows;
     private ProcessorContext<HostKey, Stage2Event> context;
     private Stage1Stores stores;
     private DirtyBlocks dirty;
@@ -64,29 +74,24 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
     @Override
     public void init(ProcessorContext<HostKey, Stage2Event> context) {
         this.context = context;
-        this.stores = new Stage1Stores(config, context);
+        this.stores = new Stage1Stores(config, context, true);
         this.dirty = new DirtyBlocks(context);
         this.windows = context.getStateStore(HotnessTopology.WINDOW_STORE);
         this.clocks = context.getStateStore(HotnessTopology.HOST_CLOCK_STORE);
         // the open (host, window, block) entries, from the restored store: a key-range fetch over a segmented
         // window store would scan every closed window's tombstones of the segment on each close
         open.clear();
+        cachedWindows = 0;
         try (KeyValueIterator<Windowed<Bytes>, byte[]> it = windows.all()) {
             while (it.hasNext()) {
                 Windowed<Bytes> k = it.next().key;
-                index(StoreKeys.hostPart(k.key()), k.window().start(), StoreKeys.longPart(k.key()));
+                blocksOf(StoreKeys.hostPart(k.key()), k.window().start()).put(StoreKeys.longPart(k.key()), null);
             }
         }
     }
 
-    private void index(String host, long windowStart, long block) {
-        open.computeIfAbsent(host, h -> new TreeMap<>()).computeIfAbsent(windowStart, w -> new TreeSet<>()).add(block);
-    }
-
-    private boolean isOpen(String host, long windowStart, long block) {
-        TreeMap<Long, TreeSet<Long>> byWindow = open.get(host);
-        TreeSet<Long> blocks = byWindow == null ? null : byWindow.get(windowStart);
-        return blocks != null && blocks.contains(block);
+    private TreeMap<Long, WindowCounts> blocksOf(String host, long windowStart) {
+        return open.computeIfAbsent(host, h -> new TreeMap<>()).computeIfAbsent(windowStart, w -> new TreeMap<>());
     }
 
     @Override
@@ -95,6 +100,17 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         if (b == null) {
             return;
         }
+        try {
+            process(record, b);
+        } catch (RuntimeException e) {
+            // the record goes to the DLQ and processing goes on: what was written before the failure stays in the
+            // stores, so the decoded copies (perhaps changed and not written) must not outlive it
+            forgetDecoded();
+            throw e;
+        }
+    }
+
+    private void process(Record<PfnBlockKey, PageAccessBatch> record, PageAccessBatch b) {
         String host = b.getHost().toString();
         checkPartition(host);
         HostClock clock = HostClock.fromBytes(clocks.get(host));
@@ -115,6 +131,17 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         clocks.put(host, clock.toBytes());
     }
 
+    /** Drops the decoded window counts and block states: the stores are read again. */
+    private void forgetDecoded() {
+        stores.forgetStates();
+        for (TreeMap<Long, TreeMap<Long, WindowCounts>> byWindow : open.values()) {
+            for (TreeMap<Long, WindowCounts> blocks : byWindow.values()) {
+                blocks.replaceAll((block, counts) -> null);
+            }
+        }
+        cachedWindows = 0;
+    }
+
     /** Adds the batch to every window of the host that holds {@code start} and is still open. */
     private void add(String host, PageAccessBatch b, long start, HostClock clock) {
         Bytes key = StoreKeys.hostLong(host, b.getBlock());
@@ -125,10 +152,19 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
                 continue;
             }
             // the index knows every open (host, window, block): no store lookup for a block's first batch
-            byte[] prev = isOpen(host, s, b.getBlock()) ? windows.fetch(key, s) : null;
-            WindowCounts counts = prev == null ? WindowCounts.empty() : WindowCounts.fromBytes(prev);
+            TreeMap<Long, WindowCounts> blocks = blocksOf(host, s);
+            WindowCounts counts = blocks.get(b.getBlock());
+            boolean kept = counts != null;
+            if (!kept) {
+                byte[] prev = blocks.containsKey(b.getBlock()) ? windows.fetch(key, s) : null;
+                counts = prev == null ? WindowCounts.empty() : WindowCounts.fromBytes(prev);
+            }
             windows.put(key, counts.add(b).toBytes(), s);
-            index(host, s, b.getBlock());
+            if (!kept && cachedWindows < MAX_CACHED_WINDOWS) {
+                cachedWindows++;
+                kept = true;
+            }
+            blocks.put(b.getBlock(), kept ? counts : null);
             added = true;
         }
         if (!added) {
@@ -156,28 +192,35 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         TreeSet<Long> touched = new TreeSet<>();
         for (DirtyBlocks.Dirty d : dirty.drain(host)) {
             touched.add(d.block());
+            stores.forgetState(host, d.block()); // written by the owner or move processor since
             if (d.ownersChanged()) {
                 stores.forgetOwners(host, d.block());
             }
         }
         // blocks summarized with cold pages cut: summarized again, uncut, at the next close unless refolded then
         Set<Long> cut = new HashSet<>();
-        TreeMap<Long, TreeSet<Long>> hostOpen = open.get(host);
+        TreeMap<Long, TreeMap<Long, WindowCounts>> hostOpen = open.get(host);
         if (hostOpen != null) {
-            NavigableMap<Long, TreeSet<Long>> due = hostOpen.headMap(lastStart, true);
+            NavigableMap<Long, TreeMap<Long, WindowCounts>> due = hostOpen.headMap(lastStart, true);
             HostKey hk = new HostKey(host);
-            for (Map.Entry<Long, TreeSet<Long>> w : due.entrySet()) {
+            for (Map.Entry<Long, TreeMap<Long, WindowCounts>> w : due.entrySet()) {
                 long s = w.getKey();
                 long end = s + size;
                 Map<Long, BlockState> changed = new LinkedHashMap<>();
                 long epoch = -1;
-                for (long block : w.getValue()) {
+                for (Map.Entry<Long, WindowCounts> bc : w.getValue().entrySet()) {
+                    long block = bc.getKey();
                     Bytes key = StoreKeys.hostLong(host, block);
-                    byte[] v = windows.fetch(key, s);
-                    if (v == null) {
-                        continue;
+                    WindowCounts counts = bc.getValue();
+                    if (counts != null) {
+                        cachedWindows--;
+                    } else {
+                        byte[] v = windows.fetch(key, s);
+                        if (v == null) {
+                            continue;
+                        }
+                        counts = WindowCounts.fromBytes(v);
                     }
-                    WindowCounts counts = WindowCounts.fromBytes(v);
                     fold(host, block, s, end, counts, changed);
                     epoch = Math.max(epoch, counts.epoch());
                     windows.put(key, null, s);

@@ -36,6 +36,12 @@ final class Stage1Stores {
     /** Blocks the cache holds at most (those known to have no owner hold no entry). */
     static final int MAX_CACHED_BLOCKS = 1 << 16;
 
+    /**
+     * Decoded block states the window processor's instance keeps at most (~8 bytes per tracked page each): a block
+     * folded every window is decoded once, not at every fold.
+     */
+    static final int MAX_CACHED_STATES = 1 << 11;
+
     private final HotnessConfig config;
     private final ProcessingContext context;
     private final KeyValueStore<Bytes, byte[]> heat;
@@ -50,8 +56,20 @@ final class Stage1Stores {
     /** Owners looked up for earlier summaries, per block, least recently used first; see {@link #forgetOwners}. */
     private final LinkedHashMap<Bytes, Owners> ownerCache = new LinkedHashMap<>();
     private long cachedOwners;
+    /**
+     * Block states as last saved through this instance, least recently used first; null when not kept. Other
+     * writers of the heat store (owner and move processors) mark the blocks they write dirty, and the owner of
+     * the cache forgets those ({@link #forgetState}) before it reads them.
+     */
+    private final LinkedHashMap<Bytes, BlockState> stateCache;
 
     Stage1Stores(HotnessConfig config, ProcessingContext context) {
+        this(config, context, false);
+    }
+
+    /** @param keepStates keep decoded block states across loads (the window processor's instance only) */
+    Stage1Stores(HotnessConfig config, ProcessingContext context, boolean keepStates) {
+        this.stateCache = keepStates ? new LinkedHashMap<>(256, 0.75f, true) : null;
         this.config = config;
         this.context = context;
         this.heat = context.getStateStore(HotnessTopology.HEAT_STORE);
@@ -63,8 +81,19 @@ final class Stage1Stores {
         return config.blockShift();
     }
 
+    /**
+     * The block's state. With kept states, the instance returned may be the cached one: a caller that changes it
+     * must {@link #save} it (or {@link #forgetStates} on failure).
+     */
     BlockState load(String host, long block) {
-        byte[] b = heat.get(StoreKeys.hostLong(host, block));
+        Bytes key = StoreKeys.hostLong(host, block);
+        if (stateCache != null) {
+            BlockState kept = stateCache.get(key);
+            if (kept != null) {
+                return kept;
+            }
+        }
+        byte[] b = heat.get(key);
         return b == null ? BlockState.empty(shift()) : BlockState.fromBytes(b);
     }
 
@@ -73,8 +102,32 @@ final class Stage1Stores {
         Bytes key = StoreKeys.hostLong(host, block);
         if (s.isEmpty()) {
             heat.delete(key);
+            if (stateCache != null) {
+                stateCache.remove(key);
+            }
         } else {
             heat.put(key, s.toBytes());
+            if (stateCache != null) {
+                stateCache.put(key, s);
+                if (stateCache.size() > MAX_CACHED_STATES) {
+                    Iterator<BlockState> eldest = stateCache.values().iterator();
+                    eldest.next();
+                    eldest.remove();
+                }
+            }
+        }
+    }
+
+    /** Another writer changed the block's stored state. */
+    void forgetState(String host, long block) {
+        if (stateCache != null) {
+            stateCache.remove(StoreKeys.hostLong(host, block));
+        }
+    }
+
+    void forgetStates() {
+        if (stateCache != null) {
+            stateCache.clear();
         }
     }
 
