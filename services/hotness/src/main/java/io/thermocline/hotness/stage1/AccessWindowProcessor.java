@@ -114,6 +114,8 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         String host = b.getHost().toString();
         checkPartition(host);
         HostClock clock = HostClock.fromBytes(clocks.get(host));
+        long event0 = clock.eventTimeMs;
+        long closed0 = clock.closedUpToMs;
         long start = b.getWindowStartMs().toEpochMilli();
         if (!b.getEntries().isEmpty() || !b.getWindowComplete()) {
             if (clock.closedUpToMs == Long.MIN_VALUE) {
@@ -128,7 +130,9 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             watermark = Math.max(watermark, b.getWindowEndMs().toEpochMilli());
         }
         close(host, clock, watermark, record.timestamp());
-        clocks.put(host, clock.toBytes());
+        if (clock.eventTimeMs != event0 || clock.closedUpToMs != closed0) {
+            clocks.put(host, clock.toBytes()); // most batches of a window leave the clock as it was
+        }
     }
 
     /** Drops the decoded window counts and block states: the stores are read again. */
