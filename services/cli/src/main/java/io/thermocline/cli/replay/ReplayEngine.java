@@ -1,5 +1,6 @@
 package io.thermocline.cli.replay;
 
+import io.thermocline.cli.WorkDirs;
 import io.thermocline.hotness.HotnessConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * The replay core, independent of Kafka clients: given the retained records and the what-if parameters, replays
@@ -62,15 +61,7 @@ public final class ReplayEngine {
             }
             return ReplayResult.of(applicationId, input.recordCount(), overrides, results);
         } finally {
-            delete(stateDir);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temp directory
+            WorkDirs.deleteTree(stateDir);
         }
     }
 }
