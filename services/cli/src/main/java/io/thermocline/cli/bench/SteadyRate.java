@@ -3,18 +3,21 @@ package io.thermocline.cli.bench;
 import java.util.function.LongSupplier;
 
 /**
- * Sustained rate of a pass: the first observations of a growing count at or past 10% and at or past 90% of the
- * pass's total, and the count and time between them. That leaves out both ends of a pass - client start-up and
- * first fetch, and the tail (the last batch, an exactly-once commit up to one commit interval later) - which are
- * fixed costs that a continuous stream does not pay per record.
+ * Progress of a pass: when a growing count was first seen at or past 10%, 90% and 100% of the pass's total, and
+ * the rate between the first two (a mid-pass rate, without the client start-up at one end and the last batch
+ * at the other). The bench times pipeline passes to the 100% milestone and reports mid-pass rates as
+ * diagnostics.
  */
 public final class SteadyRate {
 
     public static final double FROM = 0.1;
     public static final double TO = 0.9;
 
+    private final long total;
     private final long low;
     private final long high;
+    private long nanosLow = -1;
+    private long nanosTotal = -1;
     private long count0 = -1;
     private long nanos0;
     private long count1 = -1;
@@ -22,6 +25,7 @@ public final class SteadyRate {
 
     /** @param total the count at the end of the pass (records of the pass) */
     public SteadyRate(long total) {
+        this.total = total;
         this.low = (long) Math.ceil(total * FROM);
         this.high = (long) Math.ceil(total * TO);
     }
@@ -36,10 +40,18 @@ public final class SteadyRate {
             count1 = count;
             nanos1 = nanos;
         }
+        if (nanosTotal < 0 && count >= total) {
+            nanosTotal = nanos;
+        }
     }
 
     public boolean complete() {
-        return count1 >= 0;
+        return nanosTotal >= 0;
+    }
+
+    /** When the count was first seen at or past 10%, 90% and 100%, or -1. */
+    public long[] milestones() {
+        return new long[] {count0 < 0 ? -1 : nanos0, count1 < 0 ? -1 : nanos1, nanosTotal};
     }
 
     /** Units (e.g. samples) per second between the two observations, {@code unitsPerCount} per counted item. */

@@ -18,6 +18,9 @@ class SteadyRateTest {
         r.observe(1000, 60_000_000_000L);  // the tail: not counted
         assertTrue(r.complete());
         assertEquals((920 - 120) * 512 / 2.0, r.perSecond(512), 1e-9);
+        assertEquals(1_000_000_000L, r.milestones()[0]);
+        assertEquals(3_000_000_000L, r.milestones()[1]);
+        assertEquals(60_000_000_000L, r.milestones()[2]);
     }
 
     @Test
@@ -31,5 +34,6 @@ class SteadyRateTest {
         open.observe(300, 1);
         assertFalse(open.complete());
         assertTrue(Double.isNaN(open.perSecond(1)));
+        assertEquals(-1, open.milestones()[2]);
     }
 }
