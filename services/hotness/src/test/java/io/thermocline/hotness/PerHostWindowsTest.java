@@ -101,6 +101,28 @@ class PerHostWindowsTest {
     }
 
     @Test
+    void aDeadLetteredBatchLosesNoneOfTheOpenWindowsCounts() throws Exception {
+        // the failed batch makes stage 1 drop the decoded counts it keeps of open windows: window 1's counts must
+        // then come back from the window store at its close
+        try (Fixture f = new Fixture(Map.of(HotnessConfig.PROMOTE_MIN_HOT_WINDOWS, 1), Map.of(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))) {
+            host(f, "keep");
+            f.samples("keep", 1, 0, Map.of(CXL + 30, 1)); // a page without an owner: nothing to decide
+            f.marker("keep", 1);
+            assertTrue(f.drainDecisions().isEmpty());
+            f.samples("keep", 1, 1, hot(500));
+            f.samples("keep", 1, 0, Map.of(CXL + 30, 1)); // window 0 is closed: late, to the DLQ
+            List<DeadLetter> dead = f.dlq.readValuesToList();
+            assertEquals(1, dead.size(), dead.toString());
+            assertTrue(dead.get(0).getReason().toString().contains("late batch"), dead.get(0).getReason().toString());
+            f.marker("keep", 2);
+            List<MigrationDecision> ds = f.drainDecisions();
+            assertEquals(Set.of("keep"), promotedHosts(ds), ds.toString());
+            assertEquals(11, ds.size(), "window 1's pages promoted as if nothing had failed: " + ds);
+        }
+    }
+
+    @Test
     void aBatchInAnotherHostsPartitionIsDeadLettered() throws Exception {
         // the driver reads every topic as partition 0: with 2 partitions a host hashed to partition 1 is misplaced
         String misplaced = null;
