@@ -46,6 +46,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
   private SchemaRegistryClient client;
   private boolean ownsClient;
   private boolean isKey;
+  /** Lookups after an "already exists" conflict: 20, 40, ... 640 ms apart. */
+  private static final int LOOKUP_RETRIES = 6;
   private boolean autoRegister = true;
   private boolean useLatest;
   private SubjectNameStrategy strategy = new TopicNameStrategy();
@@ -111,16 +113,29 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
   /**
    * Registers the schema; a 409 can also mean that another client registered the same schema at the same
-   * moment (Apicurio answers a concurrent first registration so), so a 409 is followed by a lookup.
+   * moment (Apicurio answers a concurrent first registration so), so a 409 is followed by a lookup. Apicurio's
+   * "already exists" conflict can come before the other client's version is readable: the lookup is retried
+   * for up to ~1.3 s then (two instances starting together lost records to the DLQ on that race).
    */
   private int registerOrLookUp(String subject, Schema schema) {
     try {
       return client.register(subject, schema);
     } catch (io.thermocline.registry.IncompatibleSchemaException e) {
-      try {
-        return client.getId(subject, schema);
-      } catch (NotFoundException notThere) {
-        throw e;
+      boolean concurrentCreate = String.valueOf(e.getMessage()).contains("already exists");
+      for (int attempt = 0; ; attempt++) {
+        try {
+          return client.getId(subject, schema);
+        } catch (NotFoundException notThere) {
+          if (!concurrentCreate || attempt >= LOOKUP_RETRIES) {
+            throw e;
+          }
+          try {
+            Thread.sleep(20L << attempt);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+        }
       }
     }
   }

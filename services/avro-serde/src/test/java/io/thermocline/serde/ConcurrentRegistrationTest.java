@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.thermocline.registry.IncompatibleSchemaException;
 import io.thermocline.registry.InMemorySchemaRegistryClient;
+import io.thermocline.registry.NotFoundException;
 import io.thermocline.registry.SchemaRegistryClient;
 import io.thermocline.serde.test.SampleKey;
 import java.lang.reflect.InvocationTargetException;
@@ -43,6 +44,37 @@ class ConcurrentRegistrationTest {
         try (AvroSerializer<SampleKey> ser = new AvroSerializer<>(racing(real, true), Map.of(), true)) {
             byte[] bytes = ser.serialize("t", new SampleKey("h", 1L));
             assertEquals(real.getId("t-key", SampleKey.getClassSchema()), WireFormat.readSchemaId(bytes, 0));
+        }
+    }
+
+    @Test
+    void a409BeforeTheOtherClientsVersionIsReadableWaitsForIt() {
+        // Apicurio: "already exists" while the concurrent registration is not yet readable by a lookup
+        InMemorySchemaRegistryClient real = new InMemorySchemaRegistryClient();
+        AtomicInteger lookups = new AtomicInteger();
+        SchemaRegistryClient late = (SchemaRegistryClient) Proxy.newProxyInstance(
+                SchemaRegistryClient.class.getClassLoader(), new Class<?>[] {SchemaRegistryClient.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals("register")) {
+                        throw new IncompatibleSchemaException("An artifact with ID '" + args[0] + "' already exists",
+                                409);
+                    }
+                    if (m.getName().equals("getId") && lookups.getAndIncrement() < 2) {
+                        throw new NotFoundException("Subject '" + args[0] + "' not found", 40401);
+                    }
+                    if (m.getName().equals("getId")) {
+                        real.register((String) args[0], (Schema) args[1]); // now readable
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (AvroSerializer<SampleKey> ser = new AvroSerializer<>(late, Map.of(), true)) {
+            byte[] bytes = ser.serialize("t", new SampleKey("h", 1L));
+            assertEquals(real.getId("t-key", SampleKey.getClassSchema()), WireFormat.readSchemaId(bytes, 0));
+            assertEquals(3, lookups.get(), "two lookups missed, the third found it");
         }
     }
 
