@@ -267,19 +267,23 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
     private void fold(String host, long block, long start, long end, WindowCounts counts,
                       Map<Long, BlockState> changed) {
         int shift = stores.shift();
-        BlockState s = changed.computeIfAbsent(block, k -> decayed(host, k, end));
+        double factor = 1.0; // decay still to apply: a block first met in this window decays with the count added
+        BlockState s = changed.get(block);
+        if (s == null) {
+            s = stores.load(host, block);
+            factor = advance(s, end);
+            changed.put(block, s);
+        }
         if (counts.node() >= 0) {
             s.node(counts.node());
         }
         s.expireForwards(end - config.moveTtlMs());
         if (s.forwardCount() == 0) {
             // no page moved out of the block lately: one merge pass over the (ascending) offsets
-            for (int k = 0, i = 0; k < counts.size(); k++) {
-                i = s.ensureFrom(i, counts.offsetAt(k), 0);
-                s.addHeatAt(i, counts.countAt(k));
-            }
+            s.decayAndAdd(factor, counts);
             return;
         }
+        s.decay(factor);
         for (int k = 0; k < counts.size(); k++) {
             int off = counts.offsetAt(k);
             long c = counts.countAt(k);
@@ -299,17 +303,24 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
 
     private BlockState decayed(String host, long block, long end) {
         BlockState s = stores.load(host, block);
+        s.decay(advance(s, end));
+        return s;
+    }
+
+    /** Moves the block's clock to a window ending at {@code end}; returns the decay factor of the windows passed. */
+    private double advance(BlockState s, long end) {
         long last = s.lastWindowEndMs();
+        double factor = 1.0;
         if (last >= 0 && end > last) {
             long steps = (end - last) / advance;
             if (steps > 0) {
-                s.decay(Math.pow(config.decayFactor(), steps));
+                factor = Math.pow(config.decayFactor(), steps);
             }
         }
         if (end > last) {
             s.lastWindowEndMs(end);
         }
-        return s;
+        return factor;
     }
 
     /** Every batch of a host must reach the one task that holds the host: else its windows would be split. */

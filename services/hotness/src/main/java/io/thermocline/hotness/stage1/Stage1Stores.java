@@ -173,9 +173,6 @@ final class Stage1Stores {
         lastCut = false;
         long[] hist = new long[BlockSummary.BINS];
         int n = s.size();
-        for (int i = 0; i < n; i++) {
-            hist[Heat16.bin(s.heatAt(i))]++;
-        }
         long base = block << shift();
         HostView view = closeView(host);
         int rank = view.rankOf(s.node());
@@ -186,14 +183,14 @@ final class Stage1Stores {
         long floor = Math.max(1, t / 4);
         long ceiling = cutCold ? t : Long.MAX_VALUE;
         List<PolicyPin> pins = known ? activePins(host, windowEndMs) : List.of();
-        // tracked pages that may become candidates, as (heat << 16 | index); sorted by heat once owners are known
-        long[] byHeat = new long[n];
+        // histogram, and how many tracked pages may become candidates
         int m = 0;
         boolean above = false;
         for (int i = 0; i < n; i++) {
             long h = s.heatAt(i);
+            hist[Heat16.bin(h)]++;
             if (fasterExists && h >= floor || slowerExists && h < ceiling) {
-                byHeat[m++] = (h << 16) | i;
+                m++;
             }
             above |= h >= ceiling;
         }
@@ -202,6 +199,18 @@ final class Stage1Stores {
             Owners cached = ownerCache.get(StoreKeys.hostLong(host, block));
             lastCut = cut && (cached == null || !cached.complete || cached.anyOwner());
             return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
+        }
+        if (pins.isEmpty() && knownOwnerless(StoreKeys.hostLong(host, block))) {
+            lastCut = false; // no page of the block has an owner: only the histogram to tell
+            return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
+        }
+        // those pages as (heat << 16 | index); sorted by heat once owners are known
+        long[] byHeat = new long[m];
+        for (int i = 0, j = 0; j < m; i++) {
+            long h = s.heatAt(i);
+            if (fasterExists && h >= floor || slowerExists && h < ceiling) {
+                byHeat[j++] = (h << 16) | i;
+            }
         }
         // owners: cached from earlier windows, a few point lookups, or one range scan when many pages qualify or
         // pins need all
@@ -405,6 +414,17 @@ final class Stage1Stores {
             eldest.remove();
         }
         return known;
+    }
+
+    /** Whether the cache knows the block has no owner at all (then marked most recently used). */
+    private boolean knownOwnerless(Bytes key) {
+        Owners known = ownerCache.get(key);
+        if (known == null || !known.complete || known.anyOwner()) {
+            return false;
+        }
+        ownerCache.remove(key);
+        ownerCache.put(key, known);
+        return true;
     }
 
     /** The block's owners changed (owner record, move): what the cache knows of them is stale. */

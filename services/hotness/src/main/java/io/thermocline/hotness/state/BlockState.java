@@ -4,17 +4,24 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Decayed hotness of the tracked pages of one (host, PFN block), the stage-1 state value.
- * Stored packed: a 19-byte header, then 6 bytes per tracked page (offset in block: u16,
- * heat: {@link Heat16}, generation: u16, wrapping), then rare forwarding entries of pages moved
- * out of the block (so late samples for the old frame credit the moved page).
+ * Decayed hotness of the tracked pages of one (host, PFN block), the stage-1 state value. Stored compact
+ * (version 2): a header, then per tracked page three varints - offset gap from the previous page, heat as its
+ * {@link Heat16} code, generation (u16, wrapping) - about 3 bytes a page; then rare forwarding entries of pages
+ * moved out of the block (so late samples for the old frame credit the moved page). Version 1 values (6 bytes a
+ * page, fixed width) still decode.
  */
 public final class BlockState {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION_1 = 1;
+    private static final byte VERSION = 2;
+    /** Version 1: header, 6 bytes a page (offset, heat code, generation: u16 each), forwards. */
     public static final int HEADER_BYTES = 1 + 4 + 8 + 2 + 2 + 2;
     public static final int PAGE_BYTES = 6;
     public static final int FORWARD_BYTES = 2 + 8 + 8 + 2;
+    /** Version 2: version, node, last window end, shift (u16), pages (int), forwards (u16). */
+    public static final int HEADER_BYTES_V2 = 1 + 4 + 8 + 2 + 4 + 2;
+    private static final int MAX_PAGE_BYTES_V2 = 3 * 3; // three varints of at most 16 bits
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
     private static final int GEN_MASK = 0xFFFF;
 
     private int node = -1;
@@ -82,7 +89,7 @@ public final class BlockState {
     }
 
     public void setHeatAt(int i, long heat) {
-        heats[i] = Heat16.decode(Heat16.encode(heat));
+        heats[i] = Heat16.quantize(heat);
     }
 
     /** Index of the page with this offset, or -(insertion point) - 1. */
@@ -131,7 +138,7 @@ public final class BlockState {
 
     public void addHeatAt(int i, long delta) {
         long h = heats[i] + delta;
-        heats[i] = Heat16.decode(Heat16.encode(h < 0 ? Long.MAX_VALUE : h));
+        heats[i] = Heat16.quantize(h < 0 ? Long.MAX_VALUE : h);
     }
 
     public void removeAt(int i) {
@@ -147,8 +154,70 @@ public final class BlockState {
             return;
         }
         for (int i = 0; i < size; i++) {
-            heats[i] = Heat16.decode(Heat16.encode((long) (heats[i] * factor)));
+            heats[i] = Heat16.quantize((long) (heats[i] * factor));
         }
+    }
+
+    /**
+     * One window into the block: every heat times {@code factor} (when below 1), then each page's count of the
+     * window added (pages not tracked yet join with generation 0) - as {@link #decay} then {@link #ensureFrom} and
+     * {@link #addHeatAt} per page, in one pass. Forwarding entries are not consulted: callers use this only for a
+     * block without any.
+     */
+    public void decayAndAdd(double factor, WindowCounts counts) {
+        int m = counts.size();
+        boolean decay = factor < 1.0;
+        // pages of the window not tracked yet: merge into new arrays; else in place
+        int added = 0;
+        for (int i = 0, k = 0; k < m; k++) {
+            int off = counts.offsetAt(k);
+            while (i < size && offsets[i] < off) {
+                i++;
+            }
+            if (i == size || offsets[i] != off) {
+                added++;
+            }
+        }
+        if (added == 0) {
+            for (int i = 0, k = 0; i < size; i++) {
+                long h = decay ? Heat16.quantize((long) (heats[i] * factor)) : heats[i];
+                if (k < m && counts.offsetAt(k) == offsets[i]) {
+                    h += counts.countAt(k++);
+                    h = Heat16.quantize(h < 0 ? Long.MAX_VALUE : h);
+                }
+                heats[i] = h;
+            }
+            return;
+        }
+        int n = size + added;
+        int cap = Math.max(8, n + (n >> 3));
+        int[] o2 = new int[cap];
+        long[] h2 = new long[cap];
+        int[] g2 = new int[cap];
+        int i = 0;
+        int k = 0;
+        for (int j = 0; j < n; j++) {
+            int off = k < m ? counts.offsetAt(k) : Integer.MAX_VALUE;
+            long h;
+            if (i < size && offsets[i] <= off) {
+                o2[j] = offsets[i];
+                g2[j] = gens[i];
+                h = decay ? Heat16.quantize((long) (heats[i] * factor)) : heats[i];
+                if (offsets[i++] == off) {
+                    h += counts.countAt(k++);
+                    h = Heat16.quantize(h < 0 ? Long.MAX_VALUE : h);
+                }
+            } else {
+                o2[j] = off;
+                g2[j] = 0;
+                h = Heat16.quantize(counts.countAt(k++));
+            }
+            h2[j] = h;
+        }
+        offsets = o2;
+        heats = h2;
+        gens = g2;
+        size = n;
     }
 
     // --- forwarding entries ---
@@ -221,9 +290,41 @@ public final class BlockState {
 
     // --- codec ---
 
+    /** The stored value (version 2). */
     public byte[] toBytes() {
-        byte[] b = new byte[HEADER_BYTES + size * PAGE_BYTES + forwardCount * FORWARD_BYTES];
+        byte[][] holder = SCRATCH.get();
+        int max = HEADER_BYTES_V2 + size * MAX_PAGE_BYTES_V2 + forwardCount * FORWARD_BYTES;
+        if (holder[0].length < max) {
+            holder[0] = new byte[Math.max(max, holder[0].length * 2)];
+        }
+        byte[] b = holder[0];
         b[0] = VERSION;
+        putInt(b, 1, node);
+        putLong(b, 5, lastWindowEndMs);
+        putShort(b, 13, shift);
+        putInt(b, 15, size);
+        putShort(b, 19, forwardCount);
+        int at = HEADER_BYTES_V2;
+        int prev = -1;
+        for (int i = 0; i < size; i++) {
+            at = Varints.put(b, at, offsets[i] - prev - 1);
+            prev = offsets[i];
+            at = Varints.put(b, at, Heat16.encode(heats[i]));
+            at = Varints.put(b, at, gens[i]);
+        }
+        for (int i = 0; i < forwardCount; i++, at += FORWARD_BYTES) {
+            putShort(b, at, fwdOffsets[i]);
+            putLong(b, at + 2, fwdNewPfns[i]);
+            putLong(b, at + 10, fwdTimes[i]);
+            putShort(b, at + 18, fwdOldGens[i]);
+        }
+        return Arrays.copyOf(b, at);
+    }
+
+    /** The version 1 value (6 bytes a page), as earlier releases stored it. */
+    byte[] toBytesV1() {
+        byte[] b = new byte[HEADER_BYTES + size * PAGE_BYTES + forwardCount * FORWARD_BYTES];
+        b[0] = VERSION_1;
         putInt(b, 1, node);
         putLong(b, 5, lastWindowEndMs);
         putShort(b, 13, shift);
@@ -265,47 +366,100 @@ public final class BlockState {
     }
 
     public static BlockState fromBytes(byte[] bytes) {
+        if (bytes.length < 1) {
+            throw new IllegalStateException("empty block state");
+        }
+        if (bytes[0] == VERSION_1) {
+            return fromBytesV1(bytes);
+        }
+        if (bytes[0] != VERSION) {
+            throw new IllegalStateException("unknown block state version " + bytes[0]);
+        }
+        if (bytes.length < HEADER_BYTES_V2) {
+            throw new IllegalStateException("block state of " + bytes.length + " bytes is shorter than its header");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        BlockState s = new BlockState();
+        s.node = buf.getInt(1);
+        s.lastWindowEndMs = buf.getLong(5);
+        s.shift = buf.getShort(13);
+        int n = buf.getInt(15);
+        int f = buf.getShort(19) & 0xFFFF;
+        if (n < 0 || n > 1 << 16 || f * FORWARD_BYTES > bytes.length - HEADER_BYTES_V2 - n) {
+            throw new IllegalStateException("block state of " + bytes.length + " bytes for " + n + " pages and " + f
+                    + " forwards");
+        }
+        s.allocate(n);
+        Varints.Reader in = new Varints.Reader(bytes, HEADER_BYTES_V2, bytes.length - f * FORWARD_BYTES);
+        int off = -1;
+        for (int i = 0; i < n; i++) {
+            off += in.next() + 1;
+            int code = in.next();
+            int gen = in.next();
+            if (off > 0xFFFF || code > Heat16.MAX_CODE || gen > GEN_MASK || off < 0 || code < 0 || gen < 0) {
+                throw new IllegalStateException("block state page " + i + " out of range: offset " + off + ", heat "
+                        + "code " + code + ", generation " + gen);
+            }
+            s.offsets[i] = off;
+            s.heats[i] = Heat16.decode(code);
+            s.gens[i] = gen;
+        }
+        if (in.position() != bytes.length - f * FORWARD_BYTES) {
+            throw new IllegalStateException("block state of " + bytes.length + " bytes: " + n + " pages end at byte "
+                    + in.position() + ", " + f + " forwards need the rest");
+        }
+        s.size = n;
+        s.readForwards(buf, in.position(), f);
+        return s;
+    }
+
+    private static BlockState fromBytesV1(byte[] bytes) {
         if (bytes.length < HEADER_BYTES) {
             throw new IllegalStateException("block state of " + bytes.length + " bytes is shorter than its header");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
-        byte v = buf.get();
-        if (v != VERSION) {
-            throw new IllegalStateException("unknown block state version " + v);
-        }
         BlockState s = new BlockState();
-        s.node = buf.getInt();
-        s.lastWindowEndMs = buf.getLong();
-        s.shift = buf.getShort();
-        int n = buf.getShort() & 0xFFFF;
-        int f = buf.getShort() & 0xFFFF;
+        s.node = buf.getInt(1);
+        s.lastWindowEndMs = buf.getLong(5);
+        s.shift = buf.getShort(13);
+        int n = buf.getShort(15) & 0xFFFF;
+        int f = buf.getShort(17) & 0xFFFF;
         if (bytes.length != HEADER_BYTES + n * PAGE_BYTES + f * FORWARD_BYTES) {
             throw new IllegalStateException("block state of " + bytes.length + " bytes for " + n + " pages and " + f
                     + " forwards");
         }
+        s.allocate(n);
         s.size = n;
-        int cap = Math.max(8, n + (n >> 2)); // room to grow: a window often adds pages to a block
-        s.offsets = new int[cap];
-        s.heats = new long[cap];
-        s.gens = new int[cap];
         int at = HEADER_BYTES;
         for (int i = 0; i < n; i++, at += PAGE_BYTES) {
             s.offsets[i] = u16(bytes, at);
             s.heats[i] = Heat16.decode(u16(bytes, at + 2));
             s.gens[i] = u16(bytes, at + 4);
         }
-        buf.position(at);
-        s.forwardCount = f;
-        s.fwdOffsets = new int[f];
-        s.fwdNewPfns = new long[f];
-        s.fwdTimes = new long[f];
-        s.fwdOldGens = new int[f];
-        for (int i = 0; i < f; i++) {
-            s.fwdOffsets[i] = buf.getShort() & 0xFFFF;
-            s.fwdNewPfns[i] = buf.getLong();
-            s.fwdTimes[i] = buf.getLong();
-            s.fwdOldGens[i] = buf.getShort() & 0xFFFF;
-        }
+        s.readForwards(buf, at, f);
         return s;
+    }
+
+    /** Page arrays for n pages, with room to grow: a window often adds pages to a block. */
+    private void allocate(int n) {
+        int cap = Math.max(8, n + (n >> 2));
+        offsets = new int[cap];
+        heats = new long[cap];
+        gens = new int[cap];
+    }
+
+    private void readForwards(ByteBuffer buf, int at, int f) {
+        buf.position(at);
+        forwardCount = f;
+        fwdOffsets = new int[f];
+        fwdNewPfns = new long[f];
+        fwdTimes = new long[f];
+        fwdOldGens = new int[f];
+        for (int i = 0; i < f; i++) {
+            fwdOffsets[i] = buf.getShort() & 0xFFFF;
+            fwdNewPfns[i] = buf.getLong();
+            fwdTimes[i] = buf.getLong();
+            fwdOldGens[i] = buf.getShort() & 0xFFFF;
+        }
     }
 }

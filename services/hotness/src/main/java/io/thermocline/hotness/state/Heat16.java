@@ -11,6 +11,8 @@ public final class Heat16 {
     private static final int MANTISSA_MASK = (1 << MANTISSA_BITS) - 1;
     private static final long EXACT_LIMIT = 1L << MANTISSA_BITS;
     private static final int MAX_EXPONENT = 31;
+    /** The largest value an encoding holds. */
+    public static final long MAX_VALUE = (EXACT_LIMIT + MANTISSA_MASK) << (MAX_EXPONENT - 1);
 
     private Heat16() {
     }
@@ -34,6 +36,21 @@ public final class Heat16 {
         int e = (code & 0xFFFF) >>> MANTISSA_BITS;
         int m = code & MANTISSA_MASK;
         return e == 0 ? m : (EXACT_LIMIT + m) << (e - 1);
+    }
+
+    /**
+     * The value as stored: {@code decode(encode(value))}, without the round trip (exact below 2048, else the top
+     * 12 significant bits kept; saturating).
+     */
+    public static long quantize(long value) {
+        if (value < EXACT_LIMIT) {
+            return Math.max(value, 0);
+        }
+        int low = 63 - Long.numberOfLeadingZeros(value) - MANTISSA_BITS; // bits dropped: e - 1
+        if (low >= MAX_EXPONENT) {
+            return MAX_VALUE;
+        }
+        return value & -(1L << low);
     }
 
     /** Log2 bin of a heat value as Memtis bins counts: 0 for 0, 1 for 1, 2 for 2-3, 3 for 4-7, ... */

@@ -4,6 +4,7 @@ import io.thermocline.avro.telemetry.PageAccess;
 import io.thermocline.avro.telemetry.PageAccessBatch;
 import io.thermocline.hotness.ingest.PackedAccesses;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -11,14 +12,18 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Windowed aggregate of one (host, block): per-page access counts of one window, packed sparse
- * (offset u16 + count int per accessed page), plus the block's node and newest sampler epoch.
+ * Windowed aggregate of one (host, block): per-page access counts of one window, plus the block's node and newest
+ * sampler epoch. Stored sparse (version 2): per accessed page, the offset gap from the previous page and the count
+ * as varints - about 2 bytes a page; version 1 values (offset u16 + count int) still decode.
  */
 public final class WindowCounts {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION_1 = 1;
+    private static final byte VERSION = 2;
     private static final int HEADER_BYTES = 1 + 4 + 8 + 2 + 4;
-    private static final int ENTRY_BYTES = 2 + 4;
+    private static final int ENTRY_BYTES_V1 = 2 + 4;
+    private static final int MAX_ENTRY_BYTES = 3 + Varints.MAX_INT_BYTES;
+    private static final ThreadLocal<byte[][]> OUT = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
     private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[1 << 16]);
 
     private int node = -1;
@@ -70,6 +75,9 @@ public final class WindowCounts {
         }
         long rate = Math.max(1, batch.getSampleRate());
         long mask = (1L << s) - 1;
+        if (size == 0 && entries instanceof PackedAccesses p && addAscending(p, mask, rate, s)) {
+            return this; // a block's first batch of the window, its pages in order: no dense pass
+        }
         long[] dense = SCRATCH.get();
         int pages = 1 << s;
         for (int i = 0; i < size; i++) {
@@ -108,9 +116,58 @@ public final class WindowCounts {
         return this;
     }
 
+    /**
+     * Takes the entries as they are when their offsets ascend strictly (what samplers send); false, with nothing
+     * changed, when they do not. Zero counts are left out, as the dense pass does.
+     */
+    private boolean addAscending(PackedAccesses p, long mask, long rate, int s) {
+        int n = p.size();
+        int[] offs = new int[n];
+        int[] cnts = new int[n];
+        int j = 0;
+        int prev = -1;
+        for (int i = 0; i < n; i++) {
+            int o = (int) (p.pfn(i) & mask);
+            if (o <= prev) {
+                return false;
+            }
+            prev = o;
+            long c = p.count(i) * rate;
+            if (c != 0) {
+                offs[j] = o;
+                cnts[j++] = (int) Math.min(Integer.MAX_VALUE, c);
+            }
+        }
+        shift = s;
+        offsets = offs;
+        counts = cnts;
+        size = j;
+        return true;
+    }
+
+    /** The stored value (version 2). */
     public byte[] toBytes() {
-        ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + size * ENTRY_BYTES);
-        buf.put(VERSION).putInt(node).putLong(epoch).putShort((short) shift).putInt(size);
+        byte[][] holder = OUT.get();
+        int max = HEADER_BYTES + size * MAX_ENTRY_BYTES;
+        if (holder[0].length < max) {
+            holder[0] = new byte[Math.max(max, holder[0].length * 2)];
+        }
+        byte[] b = holder[0];
+        ByteBuffer.wrap(b).put(VERSION).putInt(node).putLong(epoch).putShort((short) shift).putInt(size);
+        int at = HEADER_BYTES;
+        int prev = -1;
+        for (int i = 0; i < size; i++) {
+            at = Varints.put(b, at, offsets[i] - prev - 1);
+            prev = offsets[i];
+            at = Varints.put(b, at, counts[i]);
+        }
+        return Arrays.copyOf(b, at);
+    }
+
+    /** The version 1 value (6 bytes a page), as earlier releases stored it. */
+    byte[] toBytesV1() {
+        ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + size * ENTRY_BYTES_V1);
+        buf.put(VERSION_1).putInt(node).putLong(epoch).putShort((short) shift).putInt(size);
         for (int i = 0; i < size; i++) {
             buf.putShort((short) offsets[i]).putInt(counts[i]);
         }
@@ -118,20 +175,45 @@ public final class WindowCounts {
     }
 
     public static WindowCounts fromBytes(byte[] bytes) {
+        if (bytes.length < HEADER_BYTES) {
+            throw new IllegalStateException("window counts of " + bytes.length + " bytes are shorter than the header");
+        }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
-        if (buf.get() != VERSION) {
-            throw new IllegalStateException("unknown window counts version");
+        byte version = buf.get();
+        if (version != VERSION && version != VERSION_1) {
+            throw new IllegalStateException("unknown window counts version " + version);
         }
         WindowCounts w = new WindowCounts();
         w.node = buf.getInt();
         w.epoch = buf.getLong();
         w.shift = buf.getShort();
-        w.size = buf.getInt();
-        w.offsets = new int[w.size];
-        w.counts = new int[w.size];
-        for (int i = 0; i < w.size; i++) {
-            w.offsets[i] = buf.getShort() & 0xFFFF;
-            w.counts[i] = buf.getInt();
+        int n = buf.getInt();
+        int minBytes = version == VERSION ? 2 : ENTRY_BYTES_V1;
+        if (n < 0 || (long) n * minBytes > bytes.length - HEADER_BYTES) {
+            throw new IllegalStateException("window counts of " + bytes.length + " bytes for " + n + " pages");
+        }
+        w.size = n;
+        w.offsets = new int[n];
+        w.counts = new int[n];
+        if (version == VERSION_1) {
+            for (int i = 0; i < n; i++) {
+                w.offsets[i] = buf.getShort() & 0xFFFF;
+                w.counts[i] = buf.getInt();
+            }
+            return w;
+        }
+        Varints.Reader in = new Varints.Reader(bytes, HEADER_BYTES, bytes.length);
+        int off = -1;
+        for (int i = 0; i < n; i++) {
+            off += in.next() + 1;
+            if (off < 0 || off > 0xFFFF) {
+                throw new IllegalStateException("window counts page " + i + " at offset " + off);
+            }
+            w.offsets[i] = off;
+            w.counts[i] = in.next();
+        }
+        if (in.position() != bytes.length) {
+            throw new IllegalStateException("window counts of " + bytes.length + " bytes end at byte " + in.position());
         }
         return w;
     }
