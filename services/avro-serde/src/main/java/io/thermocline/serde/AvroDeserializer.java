@@ -155,6 +155,15 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
       reader = createReader(topic, partition, offset, id);
       readers.put(id, reader);
     }
+    if (reader instanceof ByteArrayDatumReader<T> direct) {
+      try {
+        return direct.read(buf, off + WireFormat.HEADER_SIZE, len - WireFormat.HEADER_SIZE);
+      } catch (IOException | RuntimeException e) {
+        throw new WireFormatException(WireFormatException.Kind.CORRUPT_PAYLOAD, topic, partition, offset, id,
+            "Avro body of " + (len - WireFormat.HEADER_SIZE) + " bytes does not decode with writer schema id " + id
+                + " (truncated, corrupt or trailing bytes): " + e, e);
+      }
+    }
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(buf, off + WireFormat.HEADER_SIZE,
         len - WireFormat.HEADER_SIZE, DECODER.get());
     DECODER.set(decoder);

@@ -3,22 +3,24 @@ package io.thermocline.hotness.ingest;
 import io.thermocline.avro.telemetry.AccessSource;
 import io.thermocline.avro.telemetry.PageAccess;
 import io.thermocline.avro.telemetry.PageAccessBatch;
+import io.thermocline.serde.ByteArrayDatumReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.Decoder;
 
 /**
  * Hand-written Avro decoder of PageAccessBatch, used by the deserializer only when the writer schema is
  * exactly the generated class's schema: it reads the entries into {@link PackedAccesses} (two primitive
- * arrays) instead of one PageAccess object per entry - decoding was the largest single cost of stage 1.
+ * arrays) instead of one PageAccess object per entry - decoding was the largest single cost of stage 1 - and
+ * decodes the varints straight from the record's bytes ({@link #read(byte[], int, int)}).
  * {@link #matches} pins the field layout it was written for; a schema change that it does not know turns it
  * off (Avro's reader takes over) instead of misreading.
  */
-public final class PageAccessBatchReader implements DatumReader<PageAccessBatch> {
+public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAccessBatch> {
 
     /** (name, Avro type) of the fields, in order, that this decoder reads. */
     private static final List<String> LAYOUT = List.of("host:STRING", "source:ENUM", "node:INT", "block:LONG",
@@ -73,6 +75,128 @@ public final class PageAccessBatchReader implements DatumReader<PageAccessBatch>
         b.setEntries(readEntries(in));
         b.setWindowComplete(in.readBoolean());
         return b;
+    }
+
+    @Override
+    public PageAccessBatch read(byte[] buf, int off, int len) throws IOException {
+        Cursor in = new Cursor(buf, off, off + len);
+        PageAccessBatch b = new PageAccessBatch();
+        b.setHost(in.readString());
+        int source = in.readInt();
+        if (source < 0 || source >= SOURCES.length) {
+            throw new IOException("AccessSource index " + source + " out of range");
+        }
+        b.setSource(SOURCES[source]);
+        b.setNode(in.readInt());
+        b.setBlock(in.readLong());
+        b.setBlockShift(in.readInt());
+        b.setWindowStartMs(Instant.ofEpochMilli(in.readLong()));
+        b.setWindowEndMs(Instant.ofEpochMilli(in.readLong()));
+        b.setEpoch(in.readLong());
+        b.setSampleRate(in.readInt());
+        b.setEntries(in.readEntries());
+        b.setWindowComplete(in.readBoolean());
+        in.checkEnd();
+        return b;
+    }
+
+    /**
+     * Avro binary decoding over an array. Reads do not check the end value by value: a read past it either
+     * leaves the array (ArrayIndexOutOfBoundsException) or is caught by {@link #checkEnd}; lengths and counts
+     * are checked against the bytes left before anything is allocated for them.
+     */
+    private static final class Cursor {
+        private final byte[] buf;
+        private final int end;
+        private int at;
+
+        Cursor(byte[] buf, int from, int end) {
+            this.buf = buf;
+            this.at = from;
+            this.end = end;
+        }
+
+        long readLong() throws IOException {
+            int b = buf[at++];
+            long n = b & 0x7F;
+            for (int shift = 7; b < 0; shift += 7) {
+                if (shift > 63) {
+                    throw new IOException("invalid long encoding at byte " + at);
+                }
+                b = buf[at++];
+                n |= (long) (b & 0x7F) << shift;
+            }
+            return (n >>> 1) ^ -(n & 1);
+        }
+
+        int readInt() throws IOException {
+            int b = buf[at++];
+            int n = b & 0x7F;
+            for (int shift = 7; b < 0; shift += 7) {
+                if (shift > 28) {
+                    throw new IOException("invalid int encoding at byte " + at);
+                }
+                b = buf[at++];
+                n |= (b & 0x7F) << shift;
+            }
+            return (n >>> 1) ^ -(n & 1);
+        }
+
+        boolean readBoolean() {
+            return buf[at++] == 1;
+        }
+
+        String readString() throws IOException {
+            int n = readInt();
+            if (n < 0 || n > end - at) {
+                throw new IOException("string of " + n + " bytes with " + (end - at) + " left");
+            }
+            String s = new String(buf, at, n, StandardCharsets.UTF_8);
+            at += n;
+            return s;
+        }
+
+        /** An array block's item count; a negative count is followed by the block's size in bytes. */
+        long readBlockCount() throws IOException {
+            long n = readLong();
+            if (n < 0) {
+                readLong();
+                n = -n;
+            }
+            return n;
+        }
+
+        List<PageAccess> readEntries() throws IOException {
+            long n = readBlockCount();
+            long[] pfns = NO_PFNS;
+            int[] counts = NO_COUNTS;
+            int size = 0;
+            while (n > 0) {
+                // an entry takes at least two bytes: a count the bytes left cannot hold is corrupt
+                if (size + n > MAX_ENTRIES || n > (end - at) / 2) {
+                    throw new IOException("entries block of " + n + " elements with " + (end - at) + " bytes left");
+                }
+                int need = (int) (size + n);
+                if (need > pfns.length) {
+                    int cap = Math.max(need, pfns.length * 2);
+                    pfns = Arrays.copyOf(pfns, cap);
+                    counts = Arrays.copyOf(counts, cap);
+                }
+                for (; size < need; size++) {
+                    pfns[size] = readLong();
+                    counts[size] = readInt();
+                }
+                n = readBlockCount();
+            }
+            return new PackedAccesses(pfns, counts, size);
+        }
+
+        void checkEnd() throws IOException {
+            if (at != end) {
+                throw new IOException(at > end ? "value truncated: decoding ran " + (at - end) + " bytes past its end"
+                        : (end - at) + " trailing bytes after the value");
+            }
+        }
     }
 
     private static List<PageAccess> readEntries(Decoder in) throws IOException {

@@ -18,6 +18,8 @@ import io.thermocline.registry.InMemorySchemaRegistryClient;
 import io.thermocline.serde.AvroDeserializer;
 import io.thermocline.serde.AvroSerializer;
 import io.thermocline.serde.WireFormatException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +28,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 class PageAccessBatchReaderTest {
@@ -78,10 +84,42 @@ class PageAccessBatchReaderTest {
     @Test
     void corruptBytesAreAWireFormatErrorNotAMisread() {
         byte[] bytes = serializer.serialize(TOPIC, batch(new SplittableRandom(3), 64, false));
-        byte[] truncated = Arrays.copyOf(bytes, bytes.length - 100);
-        WireFormatException e = assertThrows(WireFormatException.class,
-                () -> deserializer(true).deserialize(TOPIC, truncated));
-        assertEquals(WireFormatException.Kind.CORRUPT_PAYLOAD, e.kind());
+        for (int len = 5; len < bytes.length; len += len < 40 ? 1 : 37) {
+            byte[] truncated = Arrays.copyOf(bytes, len);
+            WireFormatException e = assertThrows(WireFormatException.class,
+                    () -> deserializer(true).deserialize(TOPIC, truncated), "length " + len);
+            assertEquals(WireFormatException.Kind.CORRUPT_PAYLOAD, e.kind());
+        }
+        byte[] trailing = Arrays.copyOf(bytes, bytes.length + 1);
+        assertEquals(WireFormatException.Kind.CORRUPT_PAYLOAD, assertThrows(WireFormatException.class,
+                () -> deserializer(true).deserialize(TOPIC, trailing)).kind());
+    }
+
+    @Test
+    void byteArrayPathDecodesAsTheDecoderPathIncludingBlockedArrays() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(19);
+        PageAccessBatchReader reader = new PageAccessBatchReader();
+        for (int round = 0; round < 200; round++) {
+            PageAccessBatch in = batch(rnd, rnd.nextInt(700), rnd.nextBoolean());
+            in.setHost(round % 10 == 0 ? "h\u00f6st-\u65e5" + round : in.getHost().toString());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            // every other round: arrays written in blocks with negative counts and byte sizes, as a blocking encoder does
+            Encoder enc = round % 2 == 0 ? EncoderFactory.get().binaryEncoder(out, null)
+                    : EncoderFactory.get().blockingBinaryEncoder(out, null);
+            new SpecificDatumWriter<>(PageAccessBatch.class).write(in, enc);
+            enc.flush();
+            byte[] body = out.toByteArray();
+            // inside a larger array, as a ByteBuffer view hands it over
+            byte[] padded = new byte[body.length + 20];
+            System.arraycopy(body, 0, padded, 7, body.length);
+            PageAccessBatch direct = reader.read(padded, 7, body.length);
+            assertEquals(in, direct, "round " + round);
+            assertEquals(reader.read(null, DecoderFactory.get().binaryDecoder(body, null)), direct);
+            // cut anywhere: an IOException or an index error, never a value
+            int cut = rnd.nextInt(body.length);
+            assertThrows(Exception.class, () -> reader.read(padded, 7, cut), "cut at " + cut);
+            assertThrows(IOException.class, () -> reader.read(padded, 7, body.length + 1), "trailing byte");
+        }
     }
 
     @Test
