@@ -200,7 +200,8 @@ final class Stage1Stores {
             lastCut = cut && (cached == null || !cached.complete || cached.anyOwner());
             return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
         }
-        if (pins.isEmpty() && knownOwnerless(StoreKeys.hostLong(host, block))) {
+        Bytes key = StoreKeys.hostLong(host, block);
+        if (pins.isEmpty() && knownOwnerless(key)) {
             lastCut = false; // no page of the block has an owner: only the histogram to tell
             return new BlockSummary(host, block, s.node(), windowEndMs, epoch, hist, List.of(), List.of(), List.of());
         }
@@ -214,7 +215,7 @@ final class Stage1Stores {
         }
         // owners: cached from earlier windows, a few point lookups, or one range scan when many pages qualify or
         // pins need all
-        Owners owned = owners(host, block, s, byHeat, m, !pins.isEmpty());
+        Owners owned = owners(host, key, block, s, byHeat, m, !pins.isEmpty());
         if (!owned.anyOwner()) {
             // candidates must have an owner (decisions name pid + VA): only the histogram to tell
             lastCut = cut && !owned.complete;
@@ -315,6 +316,17 @@ final class Stage1Stores {
             return complete || Arrays.binarySearch(offsets, 0, size, offset) >= 0;
         }
 
+        /** Known offsets that have an owner. */
+        int owned() {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (raw[i] != null) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
         boolean anyOwner() {
             for (int i = 0; i < size; i++) {
                 if (raw[i] != null) {
@@ -354,9 +366,8 @@ final class Stage1Stores {
      * Owners of the qualifying pages (all of the block's when {@code all}), from the cache of earlier summaries
      * where known, else by point lookups, or one range scan when many are unknown.
      */
-    private Owners owners(String host, long block, BlockState s, long[] byHeat, int m, boolean all) {
+    private Owners owners(String host, Bytes key, long block, BlockState s, long[] byHeat, int m, boolean all) {
         long base = block << shift();
-        Bytes key = StoreKeys.hostLong(host, block);
         Owners known = ownerCache.remove(key); // re-inserted below: most recently used last
         if (known != null) {
             cachedOwners -= known.size;
@@ -395,6 +406,8 @@ final class Stage1Stores {
                 known = new Owners();
             }
             known.merge(need, values, u);
+            // the scan's owners all asked about now: the block is known whole, later summaries look nothing up
+            known.complete = scanned != null && known.owned() == scanned.size;
         } else if (known == null) {
             known = new Owners();
         }
