@@ -129,6 +129,23 @@ class StateCodecTest {
     }
 
     @Test
+    void decayIsStoredHeatTimesFactorRoundedDownForAnyFactor() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        double[] factors = {1.0, 0.5, 0.25, Math.pow(0.5, 7), Math.pow(0.5, 62), Math.pow(0.5, 64), Math.pow(0.5, 1100),
+                0.0, 0.7, 0.9, 0.3333};
+        for (double f : factors) {
+            for (int k = 0; k < 2000; k++) {
+                long heat = Heat16.quantize(k < 1000 ? rnd.nextLong(4096) : rnd.nextLong(Heat16.MAX_VALUE));
+                BlockState s = BlockState.empty(9);
+                s.setHeatAt(s.ensure(1, 0), heat);
+                s.decay(f);
+                long want = f >= 1.0 ? heat : Heat16.quantize((long) (heat * f));
+                assertEquals(want, s.heatAt(0), heat + " * " + f);
+            }
+        }
+    }
+
+    @Test
     void decayAndAddMatchesDecayThenAddPerPage() {
         SplittableRandom rnd = new SplittableRandom(11);
         for (int round = 0; round < 500; round++) {
@@ -156,7 +173,7 @@ class StateCodecTest {
             }
             batch.setEntries(entries);
             WindowCounts counts = WindowCounts.empty().add(batch);
-            double factor = round % 4 == 0 ? 1.0 : Math.pow(0.5, 1 + rnd.nextInt(3));
+            double factor = round % 4 == 0 ? 1.0 : round % 4 == 1 ? 0.8 : Math.pow(0.5, 1 + rnd.nextInt(3));
             a.decay(factor);
             for (int k = 0, i = 0; k < counts.size(); k++) {
                 i = a.ensureFrom(i, counts.offsetAt(k), 0);

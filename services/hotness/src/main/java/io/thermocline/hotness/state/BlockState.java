@@ -150,12 +150,35 @@ public final class BlockState {
 
     /** Multiplies every heat by factor (decay), rounding down. */
     public void decay(double factor) {
-        if (factor >= 1.0) {
+        int halvings = halvings(factor);
+        if (halvings == 0) {
             return;
         }
         for (int i = 0; i < size; i++) {
-            heats[i] = Heat16.quantize((long) (heats[i] * factor));
+            heats[i] = decayed(heats[i], factor, halvings);
         }
+    }
+
+    /**
+     * k when {@code factor} is exactly 2^-k (the default decay 0.5 over k windows), 0 for no decay (factor >= 1),
+     * -1 for any other factor.
+     */
+    static int halvings(double factor) {
+        if (factor >= 1.0) {
+            return 0;
+        }
+        if (factor <= 0 || factor != Math.scalb(1.0, Math.getExponent(factor))) {
+            return factor <= 0 ? 63 : -1;
+        }
+        return Math.min(63, -Math.getExponent(factor));
+    }
+
+    /**
+     * A stored heat times the factor, rounded down, as stored: with an exact power of two a shift gives the same
+     * value (a stored heat has at most 12 significant bits, exact as a double, and so has the result).
+     */
+    private static long decayed(long heat, double factor, int halvings) {
+        return halvings > 0 ? heat >> halvings : Heat16.quantize((long) (heat * factor));
     }
 
     /**
@@ -166,7 +189,8 @@ public final class BlockState {
      */
     public void decayAndAdd(double factor, WindowCounts counts) {
         int m = counts.size();
-        boolean decay = factor < 1.0;
+        int halvings = halvings(factor);
+        boolean decay = halvings != 0;
         // pages of the window not tracked yet: merge into new arrays; else in place
         int added = 0;
         for (int i = 0, k = 0; k < m; k++) {
@@ -180,7 +204,7 @@ public final class BlockState {
         }
         if (added == 0) {
             for (int i = 0, k = 0; i < size; i++) {
-                long h = decay ? Heat16.quantize((long) (heats[i] * factor)) : heats[i];
+                long h = decay ? decayed(heats[i], factor, halvings) : heats[i];
                 if (k < m && counts.offsetAt(k) == offsets[i]) {
                     h += counts.countAt(k++);
                     h = Heat16.quantize(h < 0 ? Long.MAX_VALUE : h);
@@ -202,7 +226,7 @@ public final class BlockState {
             if (i < size && offsets[i] <= off) {
                 o2[j] = offsets[i];
                 g2[j] = gens[i];
-                h = decay ? Heat16.quantize((long) (heats[i] * factor)) : heats[i];
+                h = decay ? decayed(heats[i], factor, halvings) : heats[i];
                 if (offsets[i++] == off) {
                     h += counts.countAt(k++);
                     h = Heat16.quantize(h < 0 ? Long.MAX_VALUE : h);
