@@ -111,8 +111,9 @@ public final class HotnessConfig extends AbstractConfig {
             .define(WINDOW_GRACE_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.MEDIUM,
                     "Grace for late samples before a window is folded into the decayed hotness.")
             .define(HOST_SKEW_MAX_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.LOW,
-                    "Windows close per host (by its end-of-window markers or its own event time); a host's open "
-                            + "windows are kept while other hosts of the same partition are up to this far ahead.")
+                    "Ignored, accepted for old configurations: it was the retention of the window store that held "
+                            + "open windows; they now stay in a key-value store until their host closes them (by its "
+                            + "end-of-window markers or its own event time), however far other hosts run ahead.")
             .define(ACCESS_REPARTITION, Type.BOOLEAN, false, Importance.MEDIUM,
                     "false: tc.page-access is partitioned by host with `partitions` partitions, as Thermocline's "
                             + "samplers publish it, and is read directly; true: repartition it by host first (for "
@@ -160,7 +161,6 @@ public final class HotnessConfig extends AbstractConfig {
     private final double demoteMaxHeatRatio;
     private final long decisionDeadlineMs;
     private final long moveTtlMs;
-    private final long hostSkewMaxMs;
     private final int partitions;
 
     public HotnessConfig(Map<?, ?> props) {
@@ -182,7 +182,6 @@ public final class HotnessConfig extends AbstractConfig {
         decisionDeadlineMs = getLong(DECISION_DEADLINE_MS);
         long ttl = getLong(MOVE_TTL_MS);
         moveTtlMs = ttl == 0 ? 4 * windowMs + windowGraceMs : ttl;
-        hostSkewMaxMs = getLong(HOST_SKEW_MAX_MS);
         partitions = getInt(PARTITIONS);
         if (windowAdvanceMs > windowMs) {
             throw new ConfigException(WINDOW_ADVANCE_MS, windowAdvanceMs, "must be <= " + WINDOW_MS);
@@ -277,10 +276,6 @@ public final class HotnessConfig extends AbstractConfig {
 
     public long moveTtlMs() {
         return moveTtlMs;
-    }
-
-    public long hostSkewMaxMs() {
-        return hostSkewMaxMs;
     }
 
     public boolean accessRepartition() {

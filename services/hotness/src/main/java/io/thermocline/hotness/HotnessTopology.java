@@ -22,7 +22,6 @@ import io.thermocline.hotness.state.Stage2Event;
 import io.thermocline.serde.AvroSerde;
 import io.thermocline.topics.SerdeFactory;
 import io.thermocline.topics.Topics;
-import java.time.Duration;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,8 +43,8 @@ import org.apache.kafka.streams.state.Stores;
  * partitioned by host by the samplers (or repartitioned, {@code access.repartition=true}), the other inputs
  * are repartitioned by host; within a host's task:
  * <pre>
- * tc.page-access -validate-> stage-1 windows (RocksDB window store; closed per host on its marker or its
- *                            event time) -> fold (decayed heat, RocksDB, 6 B/page) --summaries, closed--+
+ * tc.page-access -validate-> stage-1 windows (RocksDB, a value per block holding its open windows; closed
+ *                            per host on its marker or its event time) -> fold (decayed heat, RocksDB, 6 B/page) --summaries, closed--+
  * tc.page-owners -validate-> by-host -> stage-1 owners (owner store, dirty blocks) -------------------+
  * tc.pfn-moves   -validate-> by-host -> stage-1 moves (tombstone old PFN, carry heat, gen+1) --------+--> stage 2
  * tc.node-stats  -validate-> by-host -> host node view ----------------------------------------------+    |
@@ -70,7 +69,7 @@ public final class HotnessTopology {
     public static final String REPART_MOVES = "pfn-moves-by-host";
     public static final String REPART_NODES = "node-stats-by-host";
     // stage 1
-    public static final String WINDOW_STORE = "stage1-window-store";
+    public static final String OPEN_WINDOWS_STORE = "stage1-open-windows-store";
     public static final String HOST_CLOCK_STORE = "stage1-host-clock-store";
     public static final String DIRTY_STORE = "stage1-dirty-blocks-store";
     public static final String FOLD = "stage1-window-fold";
@@ -123,11 +122,8 @@ public final class HotnessTopology {
         builder.addStateStore(kv(HOST_VIEW_STORE, Serdes.String(), mem));
         builder.addStateStore(kv(HOST_CLOCK_STORE, Serdes.String(), mem));
         builder.addStateStore(kv(DIRTY_STORE, Serdes.Bytes(), mem));
-        Duration retention = Duration.ofMillis(config.windowMs() + config.windowGraceMs() + config.hostSkewMaxMs());
-        builder.addStateStore(Stores.windowStoreBuilder(mem
-                ? Stores.inMemoryWindowStore(WINDOW_STORE, retention, config.window(), false)
-                : Stores.persistentWindowStore(WINDOW_STORE, retention, config.window(), false),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+        // one value per (host, block) holding its open windows: the cache folds a block's rewrites between commits
+        builder.addStateStore(kv(OPEN_WINDOWS_STORE, Serdes.Bytes(), mem));
         builder.addStateStore(kv(SUMMARY_STORE, Serdes.Bytes(), mem));
         builder.addStateStore(kv(HOST_STATE_STORE, Serdes.String(), mem));
         builder.addStateStore(kv(STALE_STORE, Serdes.Bytes(), mem));
@@ -148,7 +144,7 @@ public final class HotnessTopology {
                     .withStreamPartitioner(HostPartitioner.of(PfnBlockKey::getHost)));
         }
         KStream<HostKey, Stage2Event> summaries = access.process(() -> new AccessWindowProcessor(config),
-                Named.as(FOLD), WINDOW_STORE, HOST_CLOCK_STORE, DIRTY_STORE, HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE);
+                Named.as(FOLD), OPEN_WINDOWS_STORE, HOST_CLOCK_STORE, DIRTY_STORE, HEAT_STORE, OWNER_STORE, HOST_VIEW_STORE);
 
         // stage 1: owners (join), moves (PFN generations), node stats
         KStream<HostKey, Stage2Event> owners = builder

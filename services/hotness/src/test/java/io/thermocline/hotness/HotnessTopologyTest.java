@@ -70,7 +70,7 @@ class HotnessTopologyTest {
             String d = HotnessTopology.build(new StreamsBuilder(), f.config, f.serdes).build().describe().toString();
             assertFalse(d.contains("KSTREAM-"), d);
             assertFalse(d.contains("KTABLE-"), d);
-            assertTrue(d.contains(HotnessTopology.WINDOW_STORE) && d.contains(HotnessTopology.HEAT_STORE), d);
+            assertTrue(d.contains(HotnessTopology.OPEN_WINDOWS_STORE) && d.contains(HotnessTopology.HEAT_STORE), d);
         }
     }
 

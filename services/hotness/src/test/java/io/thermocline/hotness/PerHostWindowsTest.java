@@ -103,7 +103,7 @@ class PerHostWindowsTest {
     @Test
     void aDeadLetteredBatchLosesNoneOfTheOpenWindowsCounts() throws Exception {
         // the failed batch makes stage 1 drop the decoded counts it keeps of open windows: window 1's counts must
-        // then come back from the window store at its close
+        // then come back from the open-windows store at its close
         try (Fixture f = new Fixture(Map.of(HotnessConfig.PROMOTE_MIN_HOT_WINDOWS, 1), Map.of(
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))) {
             host(f, "keep");

@@ -8,6 +8,7 @@ import io.thermocline.hotness.HotnessTopology;
 import io.thermocline.hotness.errors.InvalidRecordException;
 import io.thermocline.hotness.state.BlockState;
 import io.thermocline.hotness.state.HostClock;
+import io.thermocline.hotness.state.OpenWindows;
 import io.thermocline.hotness.state.Stage2Event;
 import io.thermocline.hotness.state.StoreKeys;
 import io.thermocline.hotness.state.WindowClosed;
@@ -22,18 +23,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Stage 1, samples: aggregates PageAccessBatch into a RocksDB window store keyed by (host, block) and
- * closes windows <em>per host</em> - on the host's end-of-window marker, or when the host's own event time
+ * Stage 1, samples: aggregates PageAccessBatch into per-window counts of each (host, block), kept in a RocksDB
+ * store with one value per block holding its open windows ({@link OpenWindows}), and closes windows <em>per
+ * host</em> - on the host's end-of-window marker, or when the host's own event time
  * passes window end + grace - never on the task's stream time, so a host whose sampler lags its
  * partition-mates loses nothing. On close, each block's counts are folded into its decayed hotness
  * (heat = heat * decay^windows + accesses, honouring recent PFN moves), the summaries of folded and dirty
@@ -53,7 +54,7 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
     static final int MAX_CACHED_WINDOWS = 1 << 13;
     /**
      * Per host: window start to the blocks holding samples in it, each with its counts as last written to the
-     * window store or null (not kept: read the store). Rebuilt from the store, without counts, in init; this
+     * open-windows store or null (not kept: read the store). Rebuilt from the store, without counts, in init; this
      * processor is the store's only writer.
      */
     private final Map<String, TreeMap<Long, TreeMap<Long, WindowCounts>>> open = new HashMap<>();
@@ -61,7 +62,7 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
     private ProcessorContext<HostKey, Stage2Event> context;
     private Stage1Stores stores;
     private DirtyBlocks dirty;
-    private WindowStore<Bytes, byte[]> windows;
+    private KeyValueStore<Bytes, byte[]> windows;
     private KeyValueStore<String, byte[]> clocks;
 
     public AccessWindowProcessor(HotnessConfig config) {
@@ -76,16 +77,17 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         this.context = context;
         this.stores = new Stage1Stores(config, context, true);
         this.dirty = new DirtyBlocks(context);
-        this.windows = context.getStateStore(HotnessTopology.WINDOW_STORE);
+        this.windows = context.getStateStore(HotnessTopology.OPEN_WINDOWS_STORE);
         this.clocks = context.getStateStore(HotnessTopology.HOST_CLOCK_STORE);
-        // the open (host, window, block) entries, from the restored store: a key-range fetch over a segmented
-        // window store would scan every closed window's tombstones of the segment on each close
+        // the open (host, window, block) entries, from the restored store
         open.clear();
         cachedWindows = 0;
-        try (KeyValueIterator<Windowed<Bytes>, byte[]> it = windows.all()) {
+        try (KeyValueIterator<Bytes, byte[]> it = windows.all()) {
             while (it.hasNext()) {
-                Windowed<Bytes> k = it.next().key;
-                blocksOf(StoreKeys.hostPart(k.key()), k.window().start()).put(StoreKeys.longPart(k.key()), null);
+                KeyValue<Bytes, byte[]> kv = it.next();
+                for (long start : OpenWindows.starts(kv.value)) {
+                    blocksOf(StoreKeys.hostPart(kv.key), start).put(StoreKeys.longPart(kv.key), null);
+                }
             }
         }
     }
@@ -148,33 +150,73 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
 
     /** Adds the batch to every window of the host that holds {@code start} and is still open. */
     private void add(String host, PageAccessBatch b, long start, HostClock clock) {
-        Bytes key = StoreKeys.hostLong(host, b.getBlock());
+        long block = b.getBlock();
+        Bytes key = StoreKeys.hostLong(host, block);
         long first = Math.floorDiv(start - size, advance) * advance + advance; // earliest start with start < s + size
+        // the block's value, read only when the index knows an open window of it
+        byte[] value = null;
+        boolean read = false;
         boolean added = false;
         for (long s = first; s <= start; s += advance) {
             if (s + size <= clock.closedUpToMs) {
                 continue;
             }
-            // the index knows every open (host, window, block): no store lookup for a block's first batch
             TreeMap<Long, WindowCounts> blocks = blocksOf(host, s);
-            WindowCounts counts = blocks.get(b.getBlock());
+            WindowCounts counts = blocks.get(block);
             boolean kept = counts != null;
+            if (!read && (!kept || anyOtherOpen(host, block, s))) {
+                value = openWindowsOf(host, block, key);
+                read = true;
+            }
             if (!kept) {
-                byte[] prev = blocks.containsKey(b.getBlock()) ? windows.fetch(key, s) : null;
+                byte[] prev = OpenWindows.counts(value, s);
                 counts = prev == null ? WindowCounts.empty() : WindowCounts.fromBytes(prev);
             }
-            windows.put(key, counts.add(b).toBytes(), s);
+            counts.add(b);
+            if (!read) {
+                // every open window of the block is this one and kept: the value is rebuilt without reading it
+                value = null;
+                read = true;
+            }
+            value = OpenWindows.with(value, s, counts.toBytes());
             if (!kept && cachedWindows < MAX_CACHED_WINDOWS) {
                 cachedWindows++;
                 kept = true;
             }
-            blocks.put(b.getBlock(), kept ? counts : null);
+            blocks.put(block, kept ? counts : null);
             added = true;
         }
         if (!added) {
             throw new InvalidRecordException("late batch: host " + host + " window starting " + start
                     + " is already closed (windows up to " + clock.closedUpToMs + " closed by its marker or event time)");
         }
+        windows.put(key, value);
+    }
+
+    /** Whether the index has an open window of the block other than the one starting at {@code s}. */
+    private boolean anyOtherOpen(String host, long block, long s) {
+        TreeMap<Long, TreeMap<Long, WindowCounts>> byWindow = open.get(host);
+        if (byWindow != null) {
+            for (Map.Entry<Long, TreeMap<Long, WindowCounts>> w : byWindow.entrySet()) {
+                if (w.getKey() != s && w.getValue().containsKey(block)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The block's stored open windows, when the index knows any (no lookup for a block with none). */
+    private byte[] openWindowsOf(String host, long block, Bytes key) {
+        TreeMap<Long, TreeMap<Long, WindowCounts>> byWindow = open.get(host);
+        if (byWindow != null) {
+            for (TreeMap<Long, WindowCounts> blocks : byWindow.values()) {
+                if (blocks.containsKey(block)) {
+                    return windows.get(key);
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -216,10 +258,11 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
                     long block = bc.getKey();
                     Bytes key = StoreKeys.hostLong(host, block);
                     WindowCounts counts = bc.getValue();
+                    byte[] value = windows.get(key);
                     if (counts != null) {
                         cachedWindows--;
                     } else {
-                        byte[] v = windows.fetch(key, s);
+                        byte[] v = OpenWindows.counts(value, s);
                         if (v == null) {
                             continue;
                         }
@@ -227,7 +270,12 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
                     }
                     fold(host, block, s, end, counts, changed);
                     epoch = Math.max(epoch, counts.epoch());
-                    windows.put(key, null, s);
+                    byte[] rest = value == null ? null : OpenWindows.without(value, s);
+                    if (rest == null) {
+                        windows.delete(key);
+                    } else {
+                        windows.put(key, rest);
+                    }
                 }
                 for (Map.Entry<Long, BlockState> e : changed.entrySet()) {
                     stores.save(host, e.getKey(), e.getValue());
