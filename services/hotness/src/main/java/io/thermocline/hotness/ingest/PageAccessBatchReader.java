@@ -94,7 +94,7 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
         b.setWindowEndMs(Instant.ofEpochMilli(in.readLong()));
         b.setEpoch(in.readLong());
         b.setSampleRate(in.readInt());
-        b.setEntries(in.readEntries());
+        b.setEntries(in.readEntries(b.getBlock(), b.getBlockShift()));
         b.setWindowComplete(in.readBoolean());
         in.checkEnd();
         return b;
@@ -166,29 +166,54 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
             return n;
         }
 
-        List<PageAccess> readEntries() throws IOException {
-            long n = readBlockCount();
-            long[] pfns = NO_PFNS;
+        /**
+         * The entries; as offsets in the block while every PFN lies in it (what samplers send), else as PFNs (the
+         * validator then names the stray one).
+         */
+        List<PageAccess> readEntries(long block, int shift) throws IOException {
+            boolean inBlock = shift >= 0 && shift <= 16 && block >= 0 && block <= Long.MAX_VALUE >> shift;
+            long base = inBlock ? block << shift : 0;
+            long limit = 1L << Math.max(0, Math.min(shift, 16));
+            long[] pfns = null;
+            int[] offsets = NO_COUNTS;
             int[] counts = NO_COUNTS;
             int size = 0;
+            long n = readBlockCount();
             while (n > 0) {
                 // an entry takes at least two bytes: a count the bytes left cannot hold is corrupt
                 if (size + n > MAX_ENTRIES || n > (end - at) / 2) {
                     throw new IOException("entries block of " + n + " elements with " + (end - at) + " bytes left");
                 }
                 int need = (int) (size + n);
-                if (need > pfns.length) {
-                    int cap = Math.max(need, pfns.length * 2);
-                    pfns = Arrays.copyOf(pfns, cap);
+                if (need > counts.length) {
+                    int cap = Math.max(need, counts.length * 2);
                     counts = Arrays.copyOf(counts, cap);
+                    if (pfns == null) {
+                        offsets = Arrays.copyOf(offsets, cap);
+                    } else {
+                        pfns = Arrays.copyOf(pfns, cap);
+                    }
                 }
                 for (; size < need; size++) {
-                    pfns[size] = readLong();
+                    long pfn = readLong();
+                    long off = pfn - base;
+                    if (pfns == null && inBlock && off >= 0 && off < limit) {
+                        offsets[size] = (int) off;
+                    } else {
+                        if (pfns == null) {
+                            pfns = new long[counts.length];
+                            for (int j = 0; j < size; j++) {
+                                pfns[j] = base + offsets[j];
+                            }
+                        }
+                        pfns[size] = pfn;
+                    }
                     counts[size] = readInt();
                 }
                 n = readBlockCount();
             }
-            return new PackedAccesses(pfns, counts, size);
+            return pfns == null ? PackedAccesses.inBlock(base, offsets, counts, size)
+                    : new PackedAccesses(pfns, counts, size);
         }
 
         void checkEnd() throws IOException {

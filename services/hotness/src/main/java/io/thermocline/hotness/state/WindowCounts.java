@@ -122,6 +122,10 @@ public final class WindowCounts {
      */
     private boolean addAscending(PackedAccesses p, long mask, long rate, int s) {
         int n = p.size();
+        int[] inBlock = p.offsetsInBlock();
+        if (inBlock != null && rate == 1 && takeOver(inBlock, p.countsArray(), n, s)) {
+            return true;
+        }
         int[] offs = new int[n];
         int[] cnts = new int[n];
         int j = 0;
@@ -142,6 +146,25 @@ public final class WindowCounts {
         offsets = offs;
         counts = cnts;
         size = j;
+        return true;
+    }
+
+    /**
+     * Uses the decoded arrays themselves (neither side writes them afterwards: {@link #add} builds new arrays) when
+     * the offsets ascend strictly and no count is zero or negative: then they are already these counts.
+     */
+    private boolean takeOver(int[] offs, int[] cnts, int n, int s) {
+        int prev = -1;
+        for (int i = 0; i < n; i++) {
+            if (offs[i] <= prev || cnts[i] <= 0) {
+                return false;
+            }
+            prev = offs[i];
+        }
+        shift = s;
+        offsets = offs;
+        counts = cnts;
+        size = n;
         return true;
     }
 

@@ -141,6 +141,7 @@ class PageAccessBatchReaderTest {
         PageAccessBatch objects = batch(new SplittableRandom(11), 300, false);
         PageAccessBatch packed = deserializer(true).deserialize(TOPIC, serializer.serialize(TOPIC, objects));
         assertInstanceOf(PackedAccesses.class, packed.getEntries());
+        assertTrue(((PackedAccesses) packed.getEntries()).offsetsInBlock() != null, "every PFN in the block: offsets");
         assertArrayEquals(WindowCounts.empty().add(objects).toBytes(), WindowCounts.empty().add(packed).toBytes());
 
         PfnBlockKey key = new PfnBlockKey(objects.getHost(), objects.getBlock());
@@ -149,6 +150,8 @@ class PageAccessBatchReaderTest {
         bad.set(17, new PageAccess((objects.getBlock() + 1) << 9, 1));
         objects.setEntries(bad);
         PageAccessBatch badPacked = deserializer(true).deserialize(TOPIC, serializer.serialize(TOPIC, objects));
+        assertEquals(objects.getEntries(), badPacked.getEntries(), "a PFN outside the block is kept as it was sent");
+        assertEquals(null, ((PackedAccesses) badPacked.getEntries()).offsetsInBlock());
         InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> Validators.batch(key, badPacked, 9));
         assertTrue(e.getMessage().contains("outside block"), e.getMessage());
     }

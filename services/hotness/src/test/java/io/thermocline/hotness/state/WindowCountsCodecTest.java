@@ -18,6 +18,16 @@ class WindowCountsCodecTest {
 
     private static final long BASE = 0x1000L << 9;
 
+    private static PageAccessBatch inBlock(long[] pfns, int[] counts, int rate) {
+        PageAccessBatch b = batch(pfns, counts, false, rate);
+        int[] offsets = new int[pfns.length];
+        for (int i = 0; i < pfns.length; i++) {
+            offsets[i] = (int) (pfns[i] - BASE);
+        }
+        b.setEntries(PackedAccesses.inBlock(BASE, offsets, counts.clone(), pfns.length));
+        return b;
+    }
+
     private static PageAccessBatch batch(long[] pfns, int[] counts, boolean packed, int rate) {
         PageAccessBatch b = new PageAccessBatch();
         b.setBlockShift(9);
@@ -55,11 +65,15 @@ class WindowCountsCodecTest {
             int rate = round % 7 == 0 ? 3 : 1;
             WindowCounts packed = WindowCounts.empty().add(batch(pfns, counts, true, rate));
             WindowCounts objects = WindowCounts.empty().add(batch(pfns, counts, false, rate));
+            WindowCounts offsets = WindowCounts.empty().add(inBlock(pfns, counts, rate));
             assertArrayEquals(objects.toBytes(), packed.toBytes(), "round " + round);
+            assertArrayEquals(objects.toBytes(), offsets.toBytes(), "round " + round + ", offsets in block");
             // a second batch of the window adds to the first
             packed.add(batch(pfns, counts, true, rate));
             objects.add(batch(pfns, counts, false, rate));
+            offsets.add(inBlock(pfns, counts, rate));
             assertArrayEquals(objects.toBytes(), packed.toBytes(), "round " + round + ", second batch");
+            assertArrayEquals(objects.toBytes(), offsets.toBytes(), "round " + round + ", second batch, offsets");
         }
     }
 
