@@ -58,6 +58,18 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
 
     @Override
     public PageAccessBatch read(PageAccessBatch reuse, Decoder in) throws IOException {
+        return read(new DecoderInput(in));
+    }
+
+    @Override
+    public PageAccessBatch read(byte[] buf, int off, int len) throws IOException {
+        Cursor in = new Cursor(buf, off, off + len);
+        PageAccessBatch b = read(in);
+        in.checkEnd();
+        return b;
+    }
+
+    private static PageAccessBatch read(Input in) throws IOException {
         PageAccessBatch b = new PageAccessBatch();
         b.setHost(in.readString());
         int source = in.readEnum();
@@ -72,32 +84,76 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
         b.setWindowEndMs(Instant.ofEpochMilli(in.readLong()));
         b.setEpoch(in.readLong());
         b.setSampleRate(in.readInt());
-        b.setEntries(readEntries(in));
+        b.setEntries(in.readEntries(b.getBlock(), b.getBlockShift()));
         b.setWindowComplete(in.readBoolean());
         return b;
     }
 
-    @Override
-    public PageAccessBatch read(byte[] buf, int off, int len) throws IOException {
-        Cursor in = new Cursor(buf, off, off + len);
-        PageAccessBatch b = new PageAccessBatch();
-        b.setHost(in.readString());
-        int source = in.readInt();
-        if (source < 0 || source >= SOURCES.length) {
-            throw new IOException("AccessSource index " + source + " out of range");
+    /** The reads of a batch: from any Avro Decoder, or straight from the record's bytes ({@link Cursor}). */
+    private interface Input {
+        String readString() throws IOException;
+
+        int readEnum() throws IOException;
+
+        int readInt() throws IOException;
+
+        long readLong() throws IOException;
+
+        boolean readBoolean() throws IOException;
+
+        List<PageAccess> readEntries(long block, int shift) throws IOException;
+    }
+
+    private record DecoderInput(Decoder in) implements Input {
+        @Override
+        public String readString() throws IOException {
+            return in.readString();
         }
-        b.setSource(SOURCES[source]);
-        b.setNode(in.readInt());
-        b.setBlock(in.readLong());
-        b.setBlockShift(in.readInt());
-        b.setWindowStartMs(Instant.ofEpochMilli(in.readLong()));
-        b.setWindowEndMs(Instant.ofEpochMilli(in.readLong()));
-        b.setEpoch(in.readLong());
-        b.setSampleRate(in.readInt());
-        b.setEntries(in.readEntries(b.getBlock(), b.getBlockShift()));
-        b.setWindowComplete(in.readBoolean());
-        in.checkEnd();
-        return b;
+
+        @Override
+        public int readEnum() throws IOException {
+            return in.readEnum();
+        }
+
+        @Override
+        public int readInt() throws IOException {
+            return in.readInt();
+        }
+
+        @Override
+        public long readLong() throws IOException {
+            return in.readLong();
+        }
+
+        @Override
+        public boolean readBoolean() throws IOException {
+            return in.readBoolean();
+        }
+
+        @Override
+        public List<PageAccess> readEntries(long block, int shift) throws IOException {
+            long n = in.readArrayStart();
+            long[] pfns = NO_PFNS;
+            int[] counts = NO_COUNTS;
+            int size = 0;
+            while (n > 0) {
+                if (size + n > MAX_ENTRIES) {
+                    throw new IOException("entries array of more than " + MAX_ENTRIES + " elements");
+                }
+                int need = (int) (size + n);
+                if (need > pfns.length) {
+                    int cap = Math.max(need, pfns.length * 2);
+                    pfns = Arrays.copyOf(pfns, cap);
+                    counts = Arrays.copyOf(counts, cap);
+                }
+                for (long i = 0; i < n; i++) {
+                    pfns[size] = in.readLong();
+                    counts[size++] = in.readInt();
+                }
+                n = in.arrayNext();
+            }
+            return new PackedAccesses(pfns, counts, size);
+        }
     }
 
     /**
@@ -105,7 +161,7 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
      * leaves the array (ArrayIndexOutOfBoundsException) or is caught by {@link #checkEnd}; lengths and counts
      * are checked against the bytes left before anything is allocated for them.
      */
-    private static final class Cursor {
+    private static final class Cursor implements Input {
         private final byte[] buf;
         private final int end;
         private int at;
@@ -116,7 +172,8 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
             this.end = end;
         }
 
-        long readLong() throws IOException {
+        @Override
+        public long readLong() throws IOException {
             int b = buf[at++];
             long n = b & 0x7F;
             for (int shift = 7; b < 0; shift += 7) {
@@ -129,7 +186,13 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
             return (n >>> 1) ^ -(n & 1);
         }
 
-        int readInt() throws IOException {
+        @Override
+        public int readEnum() throws IOException {
+            return readInt();
+        }
+
+        @Override
+        public int readInt() throws IOException {
             int b = buf[at++];
             int n = b & 0x7F;
             for (int shift = 7; b < 0; shift += 7) {
@@ -142,11 +205,13 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
             return (n >>> 1) ^ -(n & 1);
         }
 
-        boolean readBoolean() {
+        @Override
+        public boolean readBoolean() {
             return buf[at++] == 1;
         }
 
-        String readString() throws IOException {
+        @Override
+        public String readString() throws IOException {
             int n = readInt();
             if (n < 0 || n > end - at) {
                 throw new IOException("string of " + n + " bytes with " + (end - at) + " left");
@@ -170,7 +235,8 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
          * The entries; as offsets in the block while every PFN lies in it (what samplers send), else as PFNs (the
          * validator then names the stray one).
          */
-        List<PageAccess> readEntries(long block, int shift) throws IOException {
+        @Override
+        public List<PageAccess> readEntries(long block, int shift) throws IOException {
             boolean inBlock = shift >= 0 && shift <= 16 && block >= 0 && block <= Long.MAX_VALUE >> shift;
             long base = inBlock ? block << shift : 0;
             long limit = 1L << Math.max(0, Math.min(shift, 16));
@@ -222,29 +288,5 @@ public final class PageAccessBatchReader implements ByteArrayDatumReader<PageAcc
                         : (end - at) + " trailing bytes after the value");
             }
         }
-    }
-
-    private static List<PageAccess> readEntries(Decoder in) throws IOException {
-        long n = in.readArrayStart();
-        long[] pfns = NO_PFNS;
-        int[] counts = NO_COUNTS;
-        int size = 0;
-        while (n > 0) {
-            if (size + n > MAX_ENTRIES) {
-                throw new IOException("entries array of more than " + MAX_ENTRIES + " elements");
-            }
-            int need = (int) (size + n);
-            if (need > pfns.length) {
-                int cap = Math.max(need, pfns.length * 2);
-                pfns = Arrays.copyOf(pfns, cap);
-                counts = Arrays.copyOf(counts, cap);
-            }
-            for (long i = 0; i < n; i++) {
-                pfns[size] = in.readLong();
-                counts[size++] = in.readInt();
-            }
-            n = in.arrayNext();
-        }
-        return new PackedAccesses(pfns, counts, size);
     }
 }
