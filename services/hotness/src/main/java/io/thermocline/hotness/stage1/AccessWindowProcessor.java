@@ -153,7 +153,6 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         long block = b.getBlock();
         Bytes key = StoreKeys.hostLong(host, block);
         long first = Math.floorDiv(start - size, advance) * advance + advance; // earliest start with start < s + size
-        // the block's value, read only when the index knows an open window of it
         byte[] value = null;
         boolean read = false;
         boolean added = false;
@@ -164,8 +163,9 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
             TreeMap<Long, WindowCounts> blocks = blocksOf(host, s);
             WindowCounts counts = blocks.get(block);
             boolean kept = counts != null;
-            if (!read && (!kept || anyOtherOpen(host, block, s))) {
-                value = openWindowsOf(host, block, key);
+            if (!read && (!kept || openElsewhere(host, block, s))) {
+                // no lookup for a block the index knows no open window of
+                value = openElsewhere(host, block, Long.MIN_VALUE) ? windows.get(key) : null;
                 read = true;
             }
             if (!kept) {
@@ -193,30 +193,17 @@ public final class AccessWindowProcessor implements Processor<PfnBlockKey, PageA
         windows.put(key, value);
     }
 
-    /** Whether the index has an open window of the block other than the one starting at {@code s}. */
-    private boolean anyOtherOpen(String host, long block, long s) {
+    /** Whether the index has an open window of the block other than the one starting at {@code except}. */
+    private boolean openElsewhere(String host, long block, long except) {
         TreeMap<Long, TreeMap<Long, WindowCounts>> byWindow = open.get(host);
         if (byWindow != null) {
             for (Map.Entry<Long, TreeMap<Long, WindowCounts>> w : byWindow.entrySet()) {
-                if (w.getKey() != s && w.getValue().containsKey(block)) {
+                if (w.getKey() != except && w.getValue().containsKey(block)) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    /** The block's stored open windows, when the index knows any (no lookup for a block with none). */
-    private byte[] openWindowsOf(String host, long block, Bytes key) {
-        TreeMap<Long, TreeMap<Long, WindowCounts>> byWindow = open.get(host);
-        if (byWindow != null) {
-            for (TreeMap<Long, WindowCounts> blocks : byWindow.values()) {
-                if (blocks.containsKey(block)) {
-                    return windows.get(key);
-                }
-            }
-        }
-        return null;
     }
 
     /**

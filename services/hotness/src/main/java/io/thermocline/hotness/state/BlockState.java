@@ -21,7 +21,6 @@ public final class BlockState {
     /** Version 2: version, node, last window end, shift (u16), pages (int), forwards (u16). */
     public static final int HEADER_BYTES_V2 = 1 + 4 + 8 + 2 + 4 + 2;
     private static final int MAX_PAGE_BYTES_V2 = 3 * 3; // three varints of at most 16 bits
-    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
     private static final int GEN_MASK = 0xFFFF;
 
     private int node = -1;
@@ -316,12 +315,7 @@ public final class BlockState {
 
     /** The stored value (version 2). */
     public byte[] toBytes() {
-        byte[][] holder = SCRATCH.get();
-        int max = HEADER_BYTES_V2 + size * MAX_PAGE_BYTES_V2 + forwardCount * FORWARD_BYTES;
-        if (holder[0].length < max) {
-            holder[0] = new byte[Math.max(max, holder[0].length * 2)];
-        }
-        byte[] b = holder[0];
+        byte[] b = Varints.scratch(HEADER_BYTES_V2 + size * MAX_PAGE_BYTES_V2 + forwardCount * FORWARD_BYTES);
         b[0] = VERSION;
         putInt(b, 1, node);
         putLong(b, 5, lastWindowEndMs);
@@ -343,30 +337,6 @@ public final class BlockState {
             putShort(b, at + 18, fwdOldGens[i]);
         }
         return Arrays.copyOf(b, at);
-    }
-
-    /** The version 1 value (6 bytes a page), as earlier releases stored it. */
-    byte[] toBytesV1() {
-        byte[] b = new byte[HEADER_BYTES + size * PAGE_BYTES + forwardCount * FORWARD_BYTES];
-        b[0] = VERSION_1;
-        putInt(b, 1, node);
-        putLong(b, 5, lastWindowEndMs);
-        putShort(b, 13, shift);
-        putShort(b, 15, size);
-        putShort(b, 17, forwardCount);
-        int at = HEADER_BYTES;
-        for (int i = 0; i < size; i++, at += PAGE_BYTES) {
-            putShort(b, at, offsets[i]);
-            putShort(b, at + 2, Heat16.encode(heats[i]));
-            putShort(b, at + 4, gens[i]);
-        }
-        for (int i = 0; i < forwardCount; i++, at += FORWARD_BYTES) {
-            putShort(b, at, fwdOffsets[i]);
-            putLong(b, at + 2, fwdNewPfns[i]);
-            putLong(b, at + 10, fwdTimes[i]);
-            putShort(b, at + 18, fwdOldGens[i]);
-        }
-        return b;
     }
 
     // big-endian: the layout ByteBuffer wrote for version 1

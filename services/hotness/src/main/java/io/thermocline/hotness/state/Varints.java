@@ -6,7 +6,18 @@ final class Varints {
     /** Most bytes an int takes. */
     static final int MAX_INT_BYTES = 5;
 
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
+
     private Varints() {
+    }
+
+    /** This thread's encoding buffer, at least {@code minLength} long: encode into it, then copy the used part. */
+    static byte[] scratch(int minLength) {
+        byte[][] holder = SCRATCH.get();
+        if (holder[0].length < minLength) {
+            holder[0] = new byte[Math.max(minLength, holder[0].length * 2)];
+        }
+        return holder[0];
     }
 
     /** Writes {@code v}, as unsigned, at {@code b[at]}; returns the position after it. */

@@ -23,7 +23,6 @@ public final class WindowCounts {
     private static final int HEADER_BYTES = 1 + 4 + 8 + 2 + 4;
     private static final int ENTRY_BYTES_V1 = 2 + 4;
     private static final int MAX_ENTRY_BYTES = 3 + Varints.MAX_INT_BYTES;
-    private static final ThreadLocal<byte[][]> OUT = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
     private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[1 << 16]);
 
     private int node = -1;
@@ -170,12 +169,7 @@ public final class WindowCounts {
 
     /** The stored value (version 2). */
     public byte[] toBytes() {
-        byte[][] holder = OUT.get();
-        int max = HEADER_BYTES + size * MAX_ENTRY_BYTES;
-        if (holder[0].length < max) {
-            holder[0] = new byte[Math.max(max, holder[0].length * 2)];
-        }
-        byte[] b = holder[0];
+        byte[] b = Varints.scratch(HEADER_BYTES + size * MAX_ENTRY_BYTES);
         ByteBuffer.wrap(b).put(VERSION).putInt(node).putLong(epoch).putShort((short) shift).putInt(size);
         int at = HEADER_BYTES;
         int prev = -1;
